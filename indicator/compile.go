@@ -1,0 +1,573 @@
+package indicator
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/ext"
+)
+
+// DefaultCostBudget is the largest estimated cost of one expression that
+// Compile accepts unless WithCostBudget says otherwise. CEL counts roughly
+// one unit per operation, and a list field is assumed to hold up to
+// WithMaxListSize elements.
+const DefaultCostBudget = 1_000_000
+
+// DefaultMaxListSize is the number of elements a list or event field is
+// assumed to hold at most when costs are estimated.
+const DefaultMaxListSize = 1000
+
+// CompileOption sets an optional compile setting.
+type CompileOption func(*compileConfig)
+
+type compileConfig struct {
+	costBudget  uint64
+	maxListSize uint64
+}
+
+// WithCostBudget rejects any expression whose estimated worst-case cost
+// exceeds budget.
+func WithCostBudget(budget uint64) CompileOption {
+	return func(c *compileConfig) { c.costBudget = budget }
+}
+
+// WithMaxListSize sets the assumed maximum length of list and event fields
+// used by cost estimation.
+func WithMaxListSize(n uint64) CompileOption {
+	return func(c *compileConfig) { c.maxListSize = n }
+}
+
+// Set is a compiled indicator set: immutable, reusable and safe for
+// concurrent use. Evaluate runs all of its indicators over a source in one
+// pass.
+type Set struct {
+	spec       *SetSpec
+	schema     *Schema
+	names      map[string]binding
+	record     *objectType
+	events     []*objectType // per top-level field; nil unless an event list
+	elemTypes  []*types.Type // per top-level field: the element type of a list
+	valueSets  object
+	params     []ParameterSpec
+	defaults   []ref.Val
+	defs       []*definition
+	indicators []*compiledIndicator
+}
+
+// bindingKind says where a CEL variable's value comes from.
+type bindingKind uint8
+
+const (
+	bindField bindingKind = iota
+	bindRecord
+	bindValueSets
+	bindParam
+	bindDefinition
+)
+
+type binding struct {
+	kind  bindingKind
+	index int
+}
+
+type definition struct {
+	name string
+	prog cel.Program
+}
+
+// LoadFile parses and compiles an indicator set from a YAML file.
+func LoadFile(path string, opts ...CompileOption) (*Set, error) {
+	spec, err := ParseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(spec, opts...)
+}
+
+// Load parses and compiles an indicator set from YAML bytes; file names the
+// source in error positions.
+func Load(file string, data []byte, opts ...CompileOption) (*Set, error) {
+	spec, err := Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(spec, opts...)
+}
+
+// Spec returns the definitions the set was compiled from. Callers must not
+// modify it.
+func (s *Set) Spec() *SetSpec { return s.spec }
+
+// Schema returns the set's schema.
+func (s *Set) Schema() *Schema { return s.schema }
+
+// compiler holds the state of one Compile call.
+type compiler struct {
+	spec  *SetSpec
+	cfg   compileConfig
+	set   *Set
+	env   *cel.Env
+	diags Diagnostics
+}
+
+// Compile type-checks every expression of spec against its schema,
+// estimates costs, orders definitions and returns a runnable Set. Every
+// problem is reported at once as Diagnostics.
+func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
+	cfg := compileConfig{costBudget: DefaultCostBudget, maxListSize: DefaultMaxListSize}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}}
+	if spec.Schema.Unit == "" {
+		spec.Schema.Unit = "record"
+	}
+	if err := spec.Schema.Validate(); err != nil {
+		c.diag(spec.Pos, "schema", "", ErrInvalidDefinition, "%s", strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": "))
+		return nil, c.diags.err()
+	}
+	if !c.buildEnv() {
+		return nil, c.diags.err()
+	}
+	c.compileDefinitions()
+	for i := range spec.Indicators {
+		c.compileIndicator(&spec.Indicators[i])
+	}
+	if err := c.diags.err(); err != nil {
+		return nil, err
+	}
+	return c.set, nil
+}
+
+func (c *compiler) diag(pos Position, owner, field string, class error, format string, args ...any) {
+	d := Diagnostic{Pos: pos, Owner: owner, Field: field, Class: class, Message: fmt.Sprintf(format, args...)}
+	if lines := c.spec.source[pos.File]; pos.Line >= 1 && pos.Line <= len(lines) {
+		d.Line = strings.TrimRight(lines[pos.Line-1], "\r")
+	}
+	c.diags = append(c.diags, d)
+}
+
+// bind records where a CEL name's value comes from, refusing clashes.
+func (c *compiler) bind(name string, b binding, pos Position, owner string) bool {
+	if !isIdent(name) || reserved(name) {
+		c.diag(pos, owner, "", ErrInvalidDefinition, "%q is not a usable name", name)
+		return false
+	}
+	if _, dup := c.set.names[name]; dup {
+		c.diag(pos, owner, "", ErrInvalidDefinition, "name %q is already used by a field, parameter or definition", name)
+		return false
+	}
+	c.set.names[name] = b
+	return true
+}
+
+// buildEnv declares the record, its fields, value sets and parameters.
+func (c *compiler) buildEnv() bool {
+	s := c.set
+	sch := s.schema
+	reg, err := types.NewRegistry()
+	if err != nil {
+		c.diag(c.spec.Pos, "set", "", ErrInvalidDefinition, "CEL registry: %v", err)
+		return false
+	}
+	prov := &provider{Registry: reg, objects: map[string]*objectType{}}
+	s.record = newObjectType("hpi." + sch.Unit)
+	prov.objects[s.record.name] = s.record
+	s.events = make([]*objectType, len(sch.Fields))
+	s.elemTypes = make([]*types.Type, len(sch.Fields))
+	var vars []cel.EnvOption
+	for i := range sch.Fields {
+		f := &sch.Fields[i]
+		typ := c.declareField(prov, i, f)
+		vars = append(vars, cel.Variable(f.Name, typ))
+		c.bind(f.Name, binding{kind: bindField, index: i}, c.spec.Pos, "schema")
+	}
+	vars = append(vars, cel.Variable(sch.Unit, s.record.celType))
+	c.bind(sch.Unit, binding{kind: bindRecord}, c.spec.Pos, "schema unit")
+	vars = append(vars, cel.Variable("valuesets", c.declareValueSets(prov)))
+	s.names["valuesets"] = binding{kind: bindValueSets}
+	vars = append(vars, c.declareParams()...)
+	opts := []cel.EnvOption{
+		cel.CustomTypeProvider(prov),
+		cel.CrossTypeNumericComparisons(true),
+		cel.OptionalTypes(),
+		ext.Strings(),
+		ext.Math(),
+	}
+	c.env, err = cel.NewEnv(append(opts, vars...)...)
+	if err != nil {
+		c.diag(c.spec.Pos, "set", "", ErrInvalidDefinition, "CEL environment: %v", err)
+		return false
+	}
+	return true
+}
+
+// declareField registers field i with the record type (and an event type
+// for event lists) and returns its CEL type.
+func (c *compiler) declareField(prov *provider, i int, f *Field) *types.Type {
+	s := c.set
+	eventName := s.record.name + "." + f.Name
+	if f.Kind == KindEvents {
+		et := newObjectType(eventName)
+		for j := range f.Fields {
+			j, ef := j, &f.Fields[j]
+			et.add(ef.Name, celTypeOf(ef, ""),
+				func(obj any) bool { e := obj.(eventRef); return !e.col.fields[j].isNull(e.i) },
+				func(obj any) (any, error) { e := obj.(eventRef); return refOrError(scalarValue(e.col.fields[j], e.i)) })
+		}
+		prov.objects[et.name] = et
+		s.events[i] = et
+	}
+	typ := celTypeOf(f, eventName)
+	if f.Kind == KindList || f.Kind == KindEvents {
+		s.elemTypes[i] = typ.Parameters()[0]
+	}
+	s.record.add(f.Name, typ,
+		func(obj any) bool { return !obj.(*cursor).isNull(i) },
+		func(obj any) (any, error) { return refOrError(obj.(*cursor).field(i)) })
+	return typ
+}
+
+func refOrError(v ref.Val) (any, error) {
+	if e, ok := v.(*types.Err); ok {
+		return nil, e
+	}
+	return v, nil
+}
+
+func (c *compiler) declareValueSets(prov *provider) *types.Type {
+	vt := newObjectType("hpi.valuesets")
+	seen := map[string]bool{}
+	for _, vs := range c.spec.ValueSets {
+		owner := "valueset " + vs.Name
+		if !isIdent(vs.Name) || reserved(vs.Name) || seen[vs.Name] {
+			c.diag(vs.Pos, owner, "", ErrInvalidDefinition, "value set name %q is not a usable identifier or is used twice", vs.Name)
+			continue
+		}
+		seen[vs.Name] = true
+		set := newValueSet(vs.Name, vs.Codes)
+		vt.add(vs.Name, types.NewListType(types.StringType),
+			func(any) bool { return true },
+			func(any) (any, error) { return set, nil })
+	}
+	prov.objects[vt.name] = vt
+	c.set.valueSets = object{typ: vt}
+	return vt.celType
+}
+
+func (c *compiler) declareParams() []cel.EnvOption {
+	var vars []cel.EnvOption
+	s := c.set
+	for _, p := range c.spec.Parameters {
+		owner := "parameter " + p.Name
+		if !p.Type.Kind.scalar() || p.Type.Nullable {
+			c.diag(p.Pos, owner, "type", ErrInvalidDefinition, "want a scalar type")
+			continue
+		}
+		var def ref.Val
+		if p.HasDefault {
+			v, err := parseScalar(p.Type.Kind, p.Default)
+			if err != nil {
+				c.diag(p.Pos, owner, "default", ErrInvalidDefinition, "%v", err)
+				continue
+			}
+			def = v
+		}
+		if !c.bind(p.Name, binding{kind: bindParam, index: len(s.params)}, p.Pos, owner) {
+			continue
+		}
+		s.params = append(s.params, p)
+		s.defaults = append(s.defaults, def)
+		vars = append(vars, cel.Variable(p.Name, celTypeOf(&p.Type, "")))
+	}
+	return vars
+}
+
+// parseScalar reads a parameter value written as text.
+func parseScalar(k Kind, s string) (ref.Val, error) {
+	switch k {
+	case KindInt:
+		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		return types.Int(v), err
+	case KindDouble:
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return types.Double(v), err
+	case KindBool:
+		v, err := strconv.ParseBool(strings.TrimSpace(s))
+		return types.Bool(v), err
+	case KindString:
+		return types.String(s), nil
+	case KindTimestamp:
+		t, err := parseTime(s)
+		return types.Timestamp{Time: t}, err
+	case KindDuration:
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		return types.Duration{Duration: d}, err
+	}
+	return nil, fmt.Errorf("unsupported kind %s", k)
+}
+
+// parseTime accepts RFC 3339 timestamps and plain dates (taken as UTC midnight).
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("want a date (2006-01-02) or an RFC 3339 timestamp, got %q", s)
+	}
+	return t, nil
+}
+
+// compileDefinitions orders definitions by dependency, rejects cycles and
+// declares each as a variable of its checked type.
+func (c *compiler) compileDefinitions() {
+	defs := c.spec.Definitions
+	parsed := make([]*cel.Ast, len(defs))
+	index := map[string]int{}
+	for i, d := range defs {
+		owner := "definition " + d.Name
+		if !c.bind(d.Name, binding{kind: bindDefinition, index: i}, d.Expr.Pos, owner) {
+			continue
+		}
+		index[d.Name] = i
+		a, iss := c.env.Parse(d.Expr.Text)
+		if iss.Err() != nil {
+			c.celIssues(d.Expr, owner, "", iss, ErrInvalidDefinition)
+			continue
+		}
+		parsed[i] = a
+	}
+	order, ok := c.orderDefinitions(parsed, index)
+	if !ok {
+		return
+	}
+	c.set.defs = make([]*definition, len(defs))
+	for _, i := range order {
+		d := defs[i]
+		owner := "definition " + d.Name
+		checked, ok := c.check(parsed[i], d.Expr, owner, "", nil)
+		typ := types.DynType // declared anyway, so that users are not reported again
+		if ok {
+			typ = checked.OutputType()
+		}
+		env, err := c.env.Extend(cel.Variable(d.Name, typ))
+		if err != nil {
+			c.diag(d.Expr.Pos, owner, "", ErrInvalidDefinition, "%v", err)
+			continue
+		}
+		c.env = env
+		if !ok {
+			continue
+		}
+		c.set.defs[i] = &definition{name: d.Name, prog: c.program(checked, d.Expr, owner, "")}
+	}
+}
+
+// orderDefinitions returns definition indices so that each comes after the
+// definitions it uses; a cycle is reported with its path.
+func (c *compiler) orderDefinitions(parsed []*cel.Ast, index map[string]int) ([]int, bool) {
+	deps := make([][]int, len(parsed))
+	for i, a := range parsed {
+		if a == nil {
+			return nil, false
+		}
+		seen := map[int]bool{}
+		for _, e := range ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.IdentKind)) {
+			if j, ok := index[e.AsIdent()]; ok && !seen[j] {
+				seen[j] = true
+				deps[i] = append(deps[i], j)
+			}
+		}
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := make([]int, len(parsed))
+	var order, stack []int
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		switch state[i] {
+		case done:
+			return true
+		case visiting:
+			c.cycle(stack, i)
+			return false
+		}
+		state[i] = visiting
+		stack = append(stack, i)
+		for _, j := range deps[i] {
+			if !visit(j) {
+				return false
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[i] = done
+		order = append(order, i)
+		return true
+	}
+	for i := range parsed {
+		if !visit(i) {
+			return nil, false
+		}
+	}
+	return order, true
+}
+
+func (c *compiler) cycle(stack []int, back int) {
+	defs := c.spec.Definitions
+	var names []string
+	start := 0
+	for k, i := range stack {
+		if i == back {
+			start = k
+		}
+	}
+	for _, i := range stack[start:] {
+		names = append(names, defs[i].Name)
+	}
+	names = append(names, defs[back].Name)
+	d := defs[back]
+	c.diag(d.Expr.Pos, "definition "+d.Name, "", ErrCycle, "definitions form a cycle: %s", strings.Join(names, " -> "))
+}
+
+// check type-checks an expression (parsing it first if a is nil), compares
+// its output type with want (nil: any type) and estimates its cost.
+func (c *compiler) check(a *cel.Ast, e Expr, owner, field string, want []*types.Type) (*cel.Ast, bool) {
+	if a == nil {
+		parsed, iss := c.env.Parse(e.Text)
+		if iss.Err() != nil {
+			c.celIssues(e, owner, field, iss, ErrInvalidDefinition)
+			return nil, false
+		}
+		a = parsed
+	}
+	checked, iss := c.env.Check(a)
+	if iss.Err() != nil {
+		c.celIssues(e, owner, field, iss, ErrTypeMismatch)
+		return nil, false
+	}
+	if len(want) > 0 && !typeIn(checked.OutputType(), want) {
+		names := make([]string, len(want))
+		for i, t := range want {
+			names[i] = t.String()
+		}
+		c.diag(e.Pos, owner, field, ErrTypeMismatch, "expression has type %s, want %s", checked.OutputType(), strings.Join(names, " or "))
+		return nil, false
+	}
+	est, err := c.env.EstimateCost(checked, c.sizes())
+	if err != nil {
+		c.diag(e.Pos, owner, field, ErrCostBudget, "cost estimation failed: %v", err)
+		return nil, false
+	}
+	if est.Max > c.cfg.costBudget {
+		c.diag(e.Pos, owner, field, ErrCostBudget, "estimated cost %d exceeds the budget of %d", est.Max, c.cfg.costBudget)
+		return nil, false
+	}
+	return checked, true
+}
+
+func typeIn(t *types.Type, want []*types.Type) bool {
+	for _, w := range want {
+		if t.IsExactType(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) program(a *cel.Ast, e Expr, owner, field string) cel.Program {
+	prg, err := c.env.Program(a, cel.EvalOptions(cel.OptOptimize))
+	if err != nil {
+		c.diag(e.Pos, owner, field, ErrInvalidDefinition, "%v", err)
+		return nil
+	}
+	return prg
+}
+
+// compileExpr checks and plans one expression; nil when e is empty or wrong.
+func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type) cel.Program {
+	if e.IsZero() {
+		return nil
+	}
+	checked, ok := c.check(nil, e, owner, field, want)
+	if !ok {
+		return nil
+	}
+	return c.program(checked, e, owner, field)
+}
+
+// celIssues turns CEL's issues into diagnostics positioned in the YAML.
+func (c *compiler) celIssues(e Expr, owner, field string, iss *cel.Issues, class error) {
+	for _, ce := range iss.Errors() {
+		c.diag(exprPos(e, ce.Location), owner, field, class, "%s", ce.Message)
+	}
+}
+
+// exprPos maps a position inside an expression (CEL lines are 1-based,
+// columns 0-based) to the YAML file.
+func exprPos(e Expr, loc common.Location) Position {
+	p := e.Pos
+	if loc == nil || loc.Line() < 1 {
+		return p
+	}
+	if loc.Line() == 1 {
+		p.Column += loc.Column()
+		return p
+	}
+	p.Line += loc.Line() - 1
+	p.Column = max(e.Indent, 1) + loc.Column()
+	return p
+}
+
+// sizes returns the cost estimator of the set.
+func (c *compiler) sizes() sizeEstimator {
+	vs := make(map[string]uint64, len(c.spec.ValueSets))
+	for _, v := range c.spec.ValueSets {
+		vs[v.Name] = uint64(len(v.Codes))
+	}
+	return sizeEstimator{max: c.cfg.maxListSize, valueSets: vs}
+}
+
+// sizeEstimator bounds the length of list fields for cost estimation:
+// value sets have their known size and a constant-time membership test;
+// other lists hold up to max elements.
+type sizeEstimator struct {
+	max       uint64
+	valueSets map[string]uint64
+}
+
+func (s sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	if p := n.Path(); len(p) == 2 && p[0] == "valuesets" {
+		size := s.valueSets[p[1]]
+		return &cost.SizeEstimate{Min: size, Max: size}
+	}
+	if n.ComputedSize() == nil && n.Type() != nil && n.Type().Kind() == types.ListKind {
+		return &cost.SizeEstimate{Min: 0, Max: s.max}
+	}
+	if n.Type() != nil && n.Type().Kind() == types.StringKind && len(n.Path()) > 0 {
+		return &cost.SizeEstimate{Min: 0, Max: math.MaxUint16}
+	}
+	return nil
+}
+
+func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
+	if function == "@in" && len(args) == 2 {
+		if p := args[1].Path(); len(p) == 2 && p[0] == "valuesets" {
+			return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: 1, Max: 1}}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package indicator
+
+import (
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+)
+
+// cursor is the CEL activation of one worker: it points at the current row
+// of a batch and resolves names to that row's values without building a map.
+// Definitions are memoised per row: each is evaluated at most once per record.
+type cursor struct {
+	set     *Set
+	batch   *Batch
+	row     int
+	params  []ref.Val
+	record  object
+	memo    []ref.Val
+	memoGen []uint64
+	gen     uint64
+}
+
+func newCursor(s *Set, params []ref.Val) *cursor {
+	c := &cursor{
+		set:     s,
+		params:  params,
+		memo:    make([]ref.Val, len(s.defs)),
+		memoGen: make([]uint64, len(s.defs)),
+	}
+	c.record = object{typ: s.record, ref: c}
+	return c
+}
+
+// seek moves the cursor to row i of b and forgets memoised definitions.
+func (c *cursor) seek(b *Batch, i int) {
+	c.batch, c.row = b, i
+	c.gen++
+}
+
+// ResolveName implements interpreter.Activation.
+func (c *cursor) ResolveName(name string) (any, bool) {
+	b, ok := c.set.names[name]
+	if !ok {
+		return nil, false
+	}
+	switch b.kind {
+	case bindField:
+		return c.field(b.index), true
+	case bindRecord:
+		return c.record, true
+	case bindValueSets:
+		return c.set.valueSets, true
+	case bindParam:
+		return c.params[b.index], true
+	case bindDefinition:
+		return c.definition(b.index), true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (c *cursor) Parent() interpreter.Activation { return nil }
+
+func (c *cursor) definition(i int) ref.Val {
+	if c.memoGen[i] == c.gen {
+		return c.memo[i]
+	}
+	d := c.set.defs[i]
+	v, _, err := d.prog.Eval(c)
+	if err != nil {
+		v = types.NewErr("definition %s: %v", d.name, err)
+	}
+	c.memo[i], c.memoGen[i] = v, c.gen
+	return v
+}
+
+func (c *cursor) isNull(i int) bool {
+	return c.batch.cols[i].isNull(c.row)
+}
+
+// field returns top-level field i of the current row as a CEL value.
+func (c *cursor) field(i int) ref.Val {
+	col := c.batch.cols[i]
+	switch col.field.Kind {
+	case KindList:
+		start, end := col.span(c.row)
+		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i]}
+	case KindEvents:
+		start, end := col.span(c.row)
+		et := c.set.events[i]
+		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i], eventType: et}
+	}
+	return scalarValue(col, c.row)
+}

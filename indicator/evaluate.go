@@ -1,0 +1,646 @@
+package indicator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+)
+
+// EvalOption sets an optional evaluation setting.
+type EvalOption func(*evalConfig)
+
+type evalConfig struct {
+	params    map[string]any
+	workers   int
+	progress  func(read int64)
+	maxErrors int
+}
+
+// WithParams sets parameter values by name. Values are Go values of the
+// parameter's type: int or int64, float64, bool, string, time.Time,
+// time.Duration; a string is also parsed as the parameter's type.
+func WithParams(p map[string]any) EvalOption {
+	return func(c *evalConfig) { c.params = p }
+}
+
+// WithWorkers sets the number of goroutines that evaluate batches; 0 or
+// less means GOMAXPROCS. Results do not depend on it.
+func WithWorkers(n int) EvalOption {
+	return func(c *evalConfig) { c.workers = n }
+}
+
+// WithProgress calls f with the number of records read so far, once per
+// batch, from the goroutine that reads the source.
+func WithProgress(f func(read int64)) EvalOption {
+	return func(c *evalConfig) { c.progress = f }
+}
+
+// WithMaxErrors sets how many record errors each indicator keeps as
+// examples (the lowest record indices); the default is 10. All errors are
+// counted regardless.
+func WithMaxErrors(n int) EvalOption {
+	return func(c *evalConfig) { c.maxErrors = n }
+}
+
+// job is one batch and the index of its first record in the source.
+type job struct {
+	batch *Batch
+	first int64
+}
+
+// Evaluate runs every indicator of the set over src in one pass and returns
+// the report. Batches are evaluated by parallel workers; the report is the
+// same for any worker count and batch size. An error from the source, a
+// batch of another schema, a bad parameter or a cancelled ctx stops the
+// evaluation; errors evaluating a record are counted in the report.
+func (s *Set) Evaluate(ctx context.Context, src Source, opts ...EvalOption) (*Report, error) {
+	cfg := evalConfig{maxErrors: 10}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.workers <= 0 {
+		cfg.workers = runtime.GOMAXPROCS(0)
+	}
+	params, err := s.bindParams(cfg.params)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job, cfg.workers)
+	workers := make([]*worker, cfg.workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		workers[i] = newWorker(s, params, cfg.maxErrors)
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			defer func() {
+				// A panic inside CEL or a bug must not crash the caller's
+				// process: it becomes the evaluation's error.
+				if p := recover(); p != nil {
+					w.err = fmt.Errorf("indicator: internal error evaluating a record: %v", p)
+					cancel()
+				}
+			}()
+			w.run(ctx, jobs)
+		}(workers[i])
+	}
+	read, readErr := s.feed(ctx, src, jobs, cfg.progress)
+	close(jobs)
+	wg.Wait()
+	for _, w := range workers {
+		if w.err != nil {
+			return nil, w.err
+		}
+	}
+	if readErr == nil {
+		readErr = ctx.Err()
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	total := workers[0]
+	for _, w := range workers[1:] {
+		total.merge(w)
+	}
+	return s.report(total, read, params), nil
+}
+
+// feed reads batches from src and hands them to the workers.
+func (s *Set) feed(ctx context.Context, src Source, jobs chan<- job, progress func(int64)) (int64, error) {
+	var read int64
+	var checked *Schema
+	for src.Next(ctx) {
+		b := src.Batch()
+		if b == nil {
+			continue
+		}
+		if b.schema != checked {
+			if err := s.schema.compatible(b.schema); err != nil {
+				return read, err
+			}
+			checked = b.schema
+		}
+		select {
+		case jobs <- job{batch: b, first: read}:
+		case <-ctx.Done():
+			return read, ctx.Err()
+		}
+		read += int64(b.n)
+		if progress != nil {
+			progress(read)
+		}
+	}
+	if err := src.Err(); err != nil {
+		return read, fmt.Errorf("indicator: reading record %d: %w", read, err)
+	}
+	return read, ctx.Err()
+}
+
+// compatible reports whether batches of o can be evaluated by a set
+// compiled for s: the same fields, in the same order, of the same types.
+func (s *Schema) compatible(o *Schema) error {
+	if s == o {
+		return nil
+	}
+	if err := sameFields(s.Fields, o.Fields, ""); err != nil {
+		return fmt.Errorf("%w: batch schema differs from the set's: %v", ErrInvalidData, err)
+	}
+	return nil
+}
+
+func sameFields(a, b []Field, prefix string) error {
+	if len(a) != len(b) {
+		return fmt.Errorf("%d fields, want %d", len(b), len(a))
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].TypeString() != b[i].TypeString() {
+			return fmt.Errorf("field %d is %s%s %s, want %s%s %s", i, prefix, b[i].Name, b[i].TypeString(), prefix, a[i].Name, a[i].TypeString())
+		}
+		if a[i].Kind == KindEvents {
+			if err := sameFields(a[i].Fields, b[i].Fields, prefix+a[i].Name+"."); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bindParams converts the caller's parameter values, applying defaults.
+func (s *Set) bindParams(given map[string]any) ([]ref.Val, error) {
+	out := make([]ref.Val, len(s.params))
+	var errs []error
+	for i, p := range s.params {
+		v, ok := given[p.Name]
+		switch {
+		case ok:
+			cv, err := paramValue(p.Type.Kind, v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%w: %s: %v", ErrParameter, p.Name, err))
+			}
+			out[i] = cv
+		case s.defaults[i] != nil:
+			out[i] = s.defaults[i]
+		default:
+			errs = append(errs, fmt.Errorf("%w: %s: no value given and no default", ErrParameter, p.Name))
+		}
+	}
+	names := sortedKeys(given)
+	for _, name := range names {
+		if b, ok := s.names[name]; !ok || b.kind != bindParam {
+			errs = append(errs, fmt.Errorf("%w: %s: not a parameter of this set", ErrParameter, name))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func paramValue(k Kind, v any) (ref.Val, error) {
+	if str, ok := v.(string); ok && k != KindString {
+		return parseScalar(k, str)
+	}
+	switch x := v.(type) {
+	case int:
+		if k == KindInt {
+			return types.Int(x), nil
+		}
+		if k == KindDouble {
+			return types.Double(x), nil
+		}
+	case int64:
+		if k == KindInt {
+			return types.Int(x), nil
+		}
+		if k == KindDouble {
+			return types.Double(x), nil
+		}
+	case float64:
+		if k == KindDouble {
+			return types.Double(x), nil
+		}
+	case bool:
+		if k == KindBool {
+			return types.Bool(x), nil
+		}
+	case string:
+		return types.String(x), nil
+	case time.Time:
+		if k == KindTimestamp {
+			return types.Timestamp{Time: x.UTC()}, nil
+		}
+	case time.Duration:
+		if k == KindDuration {
+			return types.Duration{Duration: x}, nil
+		}
+	}
+	return nil, fmt.Errorf("value %v of Go type %T does not fit type %s", v, v, k)
+}
+
+// worker evaluates batches into its own tallies, merged at the end.
+type worker struct {
+	set     *Set
+	cur     *cursor
+	tallies []*indicatorTally
+	keys    []string // scratch: stratum keys of the current record
+	err     error    // a panic recovered while evaluating
+}
+
+func newWorker(s *Set, params []ref.Val, maxErrors int) *worker {
+	w := &worker{set: s, cur: newCursor(s, params)}
+	for _, ind := range s.indicators {
+		w.tallies = append(w.tallies, newIndicatorTally(ind, maxErrors))
+	}
+	return w
+}
+
+// cancelCheckRows is how many records a worker evaluates between looks at
+// its context, so that cancellation is prompt even within a large batch.
+const cancelCheckRows = 256
+
+func (w *worker) run(ctx context.Context, jobs <-chan job) {
+	for j := range jobs {
+		for i := 0; i < j.batch.n; i++ {
+			if i%cancelCheckRows == 0 && ctx.Err() != nil {
+				break
+			}
+			w.cur.seek(j.batch, i)
+			for k, ind := range w.set.indicators {
+				w.record(ind, w.tallies[k], j.first+int64(i))
+			}
+		}
+	}
+}
+
+func (w *worker) merge(o *worker) {
+	for k, t := range w.tallies {
+		t.merge(o.tallies[k])
+	}
+}
+
+// record evaluates one indicator for the current record and tallies it.
+func (w *worker) record(ind *compiledIndicator, t *indicatorTally, index int64) {
+	var out outcome
+	w.keys = w.keys[:0]
+	field, err := w.evaluate(ind, &out)
+	if err == nil && out.flags&inIP != 0 && len(ind.stratifiers) > 0 {
+		field, err = w.strata(ind)
+	}
+	if err != nil {
+		t.fail(index, field, err)
+		return
+	}
+	t.add(&out, w.keys)
+}
+
+// strata computes the current record's stratum key for each stratifier.
+func (w *worker) strata(ind *compiledIndicator) (string, error) {
+	for _, s := range ind.stratifiers {
+		var key strings.Builder
+		for k, c := range s.comps {
+			v, _, err := c.prog.Eval(w.cur)
+			if err != nil {
+				return c.field, err
+			}
+			if k > 0 {
+				key.WriteByte(strataSep)
+			}
+			key.WriteString(label(v))
+		}
+		w.keys = append(w.keys, key.String())
+	}
+	return "", nil
+}
+
+// strataSep separates the components of a multi-component stratum key.
+const strataSep = '\x1f'
+
+func label(v ref.Val) string {
+	switch x := v.(type) {
+	case types.String:
+		return string(x)
+	case types.Int:
+		return strconv.FormatInt(int64(x), 10)
+	case types.Bool:
+		return strconv.FormatBool(bool(x))
+	}
+	return fmt.Sprint(v.Value())
+}
+
+// Population membership flags of one record.
+const (
+	inIP uint8 = 1 << iota
+	inDEN
+	inDENEX
+	inDENEXCEP
+	inNUMER
+	inNUMEX
+)
+
+// outcome is what one record contributes to one indicator.
+type outcome struct {
+	flags    uint8
+	included bool    // in the measure population (the final denominator)
+	inNum    bool    // contributes numValue
+	inDen    bool    // contributes denValue
+	observed bool    // numValue is an observation of a mean
+	numValue float64 // ratio, rate: the numerator term; mean: the observation
+	denValue float64 // ratio, rate: the denominator term
+}
+
+// evaluate applies the indicator's population rules to the current record,
+// evaluating criteria lazily in the order the rules need them. It returns
+// the failing criterion's key with any error.
+func (w *worker) evaluate(ind *compiledIndicator, o *outcome) (string, error) {
+	ok, err := w.truth(ind.ip, true)
+	if err != nil || !ok {
+		return "initial_population", err
+	}
+	o.flags |= inIP
+	if ind.spec.Type == Ratio {
+		return w.ratio(ind, o)
+	}
+	if ok, err = w.truth(ind.den, true); err != nil || !ok {
+		return "denominator", err
+	}
+	o.flags |= inDEN
+	if ok, err = w.truth(ind.denex, false); err != nil || ok {
+		if ok {
+			o.flags |= inDENEX
+		}
+		return "denominator_exclusion", err
+	}
+	switch ind.spec.Type {
+	case Proportion:
+		return w.proportion(ind, o)
+	case Rate:
+		return w.rate(ind, o)
+	case Mean:
+		o.included, o.inNum, o.observed = true, true, true
+		o.numValue, err = w.number(ind.observation)
+		return "observation", err
+	}
+	o.included = true // count
+	return "", nil
+}
+
+// proportion applies the eCQM rule: denominator = IP ∧ DEN ∧ ¬DENEX ∧
+// ¬(DENEXCEP ∧ ¬NUMER); numerator = IP ∧ DEN ∧ ¬DENEX ∧ NUMER ∧ ¬NUMEX.
+func (w *worker) proportion(ind *compiledIndicator, o *outcome) (string, error) {
+	numer, err := w.truth(ind.numer, false)
+	if err != nil {
+		return "numerator", err
+	}
+	if !numer {
+		exc, err := w.truth(ind.denexcep, false)
+		if err != nil {
+			return "denominator_exception", err
+		}
+		if exc {
+			o.flags |= inDENEXCEP
+			return "", nil
+		}
+		o.included = true
+		return "", nil
+	}
+	o.flags |= inNUMER
+	o.included = true
+	numex, err := w.truth(ind.numex, false)
+	if err != nil {
+		return "numerator_exclusion", err
+	}
+	if numex {
+		o.flags |= inNUMEX
+	} else {
+		o.inNum = true
+	}
+	return "", nil
+}
+
+// rate: events among the population over its person-time.
+func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
+	var err error
+	if o.denValue, err = w.number(ind.denValue); err != nil {
+		return "denominator_value", err
+	}
+	if o.denValue < 0 {
+		return "denominator_value", fmt.Errorf("negative person-time %v", o.denValue)
+	}
+	o.included, o.inDen = true, true
+	field, in, err := w.numerator(ind)
+	if err != nil || !in {
+		return field, err
+	}
+	o.flags |= inNUMER
+	o.inNum = true
+	o.numValue, err = w.number(ind.numValue)
+	return "numerator_value", err
+}
+
+// numerator tests NUMER ∧ ¬NUMEX (an absent numerator criterion holds).
+func (w *worker) numerator(ind *compiledIndicator) (string, bool, error) {
+	in, err := w.truth(ind.numer, true)
+	if err != nil || !in {
+		return "numerator", false, err
+	}
+	ex, err := w.truth(ind.numex, false)
+	if err != nil {
+		return "numerator_exclusion", false, err
+	}
+	return "", !ex, nil
+}
+
+// ratio: a numerator population (IP ∧ NUMER ∧ ¬NUMEX) and a denominator
+// population (IP ∧ DEN ∧ ¬DENEX), each summing its value (1 by default).
+func (w *worker) ratio(ind *compiledIndicator, o *outcome) (string, error) {
+	den, err := w.truth(ind.den, true)
+	if err != nil {
+		return "denominator", err
+	}
+	if den {
+		o.flags |= inDEN
+		ex, err := w.truth(ind.denex, false)
+		if err != nil {
+			return "denominator_exclusion", err
+		}
+		if ex {
+			o.flags |= inDENEX
+		} else if o.denValue, err = w.numberOr(ind.denValue, 1); err != nil {
+			return "denominator_value", err
+		} else {
+			o.inDen = true
+		}
+	}
+	field, in, err := w.numerator(ind)
+	if err != nil {
+		return field, err
+	}
+	if in {
+		o.flags |= inNUMER
+		if o.numValue, err = w.numberOr(ind.numValue, 1); err != nil {
+			return "numerator_value", err
+		}
+		o.inNum = true
+	}
+	o.included = o.inNum || o.inDen
+	return "", nil
+}
+
+// truth evaluates a boolean criterion; an absent one has the default value.
+func (w *worker) truth(c *criterion, dflt bool) (bool, error) {
+	if c == nil {
+		return dflt, nil
+	}
+	v, _, err := c.prog.Eval(w.cur)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("got %s, want bool", v.Type().TypeName())
+	}
+	return bool(b), nil
+}
+
+// number evaluates a numeric expression; non-finite results are errors.
+func (w *worker) number(c *criterion) (float64, error) {
+	v, _, err := c.prog.Eval(w.cur)
+	if err != nil {
+		return 0, err
+	}
+	var x float64
+	switch n := v.(type) {
+	case types.Int:
+		x = float64(n)
+	case types.Double:
+		x = float64(n)
+	default:
+		return 0, fmt.Errorf("got %s, want a number", v.Type().TypeName())
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("value is %v", x)
+	}
+	return x, nil
+}
+
+func (w *worker) numberOr(c *criterion, dflt float64) (float64, error) {
+	if c == nil {
+		return dflt, nil
+	}
+	return w.number(c)
+}
+
+// indicatorTally accumulates one indicator over the records one worker saw.
+type indicatorTally struct {
+	all       tally
+	strata    []map[string]*tally // per stratifier: stratum key → tally
+	errored   int64
+	errors    []RecordError // the lowest record indices, at most maxErrors
+	maxErrors int
+}
+
+// tally is the accumulation for one population or stratum.
+type tally struct {
+	pops     [6]int64 // IP, DEN, DENEX, DENEXCEP, NUMER, NUMEX memberships
+	included int64
+	num, den exactSum
+	obs      moments
+}
+
+func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
+	t := &indicatorTally{maxErrors: maxErrors, strata: make([]map[string]*tally, len(ind.stratifiers))}
+	for i := range t.strata {
+		t.strata[i] = map[string]*tally{}
+	}
+	return t
+}
+
+func (t *tally) add(o *outcome) {
+	for i := range t.pops {
+		if o.flags&(1<<i) != 0 {
+			t.pops[i]++
+		}
+	}
+	if o.included {
+		t.included++
+	}
+	switch {
+	case o.observed:
+		t.obs.add(o.numValue)
+	case o.inNum:
+		t.num.add(o.numValue)
+	}
+	if o.inDen {
+		t.den.add(o.denValue)
+	}
+}
+
+func (t *tally) merge(o *tally) {
+	for i := range t.pops {
+		t.pops[i] += o.pops[i]
+	}
+	t.included += o.included
+	t.num.merge(&o.num)
+	t.den.merge(&o.den)
+	t.obs.merge(&o.obs)
+}
+
+func (t *indicatorTally) add(o *outcome, keys []string) {
+	t.all.add(o)
+	if o.flags&inIP == 0 {
+		return
+	}
+	for i, k := range keys {
+		st := t.strata[i][k]
+		if st == nil {
+			st = &tally{}
+			t.strata[i][k] = st
+		}
+		st.add(o)
+	}
+}
+
+func (t *indicatorTally) fail(index int64, field string, err error) {
+	t.errored++
+	if t.maxErrors <= 0 {
+		return
+	}
+	if len(t.errors) == t.maxErrors && t.errors[len(t.errors)-1].Record < index {
+		return
+	}
+	e := RecordError{Record: index, Field: field, Message: err.Error()}
+	at := sort.Search(len(t.errors), func(i int) bool { return t.errors[i].Record > index })
+	t.errors = append(t.errors, RecordError{})
+	copy(t.errors[at+1:], t.errors[at:])
+	t.errors[at] = e
+	if len(t.errors) > t.maxErrors {
+		t.errors = t.errors[:t.maxErrors]
+	}
+}
+
+func (t *indicatorTally) merge(o *indicatorTally) {
+	t.all.merge(&o.all)
+	for i, m := range o.strata {
+		for k, st := range m {
+			if mine := t.strata[i][k]; mine != nil {
+				mine.merge(st)
+			} else {
+				t.strata[i][k] = st
+			}
+		}
+	}
+	t.errored += o.errored
+	for _, e := range o.errors {
+		t.fail(e.Record, e.Field, errors.New(e.Message))
+		t.errored--
+	}
+}

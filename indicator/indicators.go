@@ -1,0 +1,233 @@
+package indicator
+
+import (
+	"fmt"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+)
+
+// criterion is one compiled CEL expression of an indicator; field is its
+// YAML key, used in error reports.
+type criterion struct {
+	field string
+	prog  cel.Program
+}
+
+type compiledStratifier struct {
+	id    string
+	comps []*criterion
+}
+
+type compiledThreshold struct {
+	status string
+	prog   cel.Program // nil: always holds
+}
+
+// compiledIndicator is an indicator ready to evaluate.
+type compiledIndicator struct {
+	spec                                   *IndicatorSpec
+	ip, den, denex, denexcep, numer, numex *criterion
+	numValue, denValue, observation        *criterion
+	stratifiers                            []*compiledStratifier
+	thresholds                             []compiledThreshold
+	level, multiplier                      float64
+}
+
+// criterionRule says which criteria an indicator type takes.
+type criterionRule struct {
+	key      string
+	get      func(*Criteria) Expr
+	numeric  bool
+	allowed  []Type
+	required []Type
+}
+
+var criterionRules = []criterionRule{
+	{key: "initial_population", get: func(c *Criteria) Expr { return c.InitialPopulation }, allowed: allTypes},
+	{key: "denominator", get: func(c *Criteria) Expr { return c.Denominator }, allowed: allTypes},
+	{key: "denominator_exclusion", get: func(c *Criteria) Expr { return c.DenominatorExclusion }, allowed: allTypes},
+	{key: "denominator_exception", get: func(c *Criteria) Expr { return c.DenominatorException }, allowed: []Type{Proportion}},
+	{key: "numerator", get: func(c *Criteria) Expr { return c.Numerator }, allowed: []Type{Proportion, Ratio, Rate}, required: []Type{Proportion}},
+	{key: "numerator_exclusion", get: func(c *Criteria) Expr { return c.NumeratorExclusion }, allowed: []Type{Proportion, Ratio, Rate}},
+	{key: "numerator_value", get: func(c *Criteria) Expr { return c.NumeratorValue }, numeric: true, allowed: []Type{Ratio, Rate}, required: []Type{Rate}},
+	{key: "denominator_value", get: func(c *Criteria) Expr { return c.DenominatorValue }, numeric: true, allowed: []Type{Ratio, Rate}, required: []Type{Rate}},
+	{key: "observation", get: func(c *Criteria) Expr { return c.Observation }, numeric: true, allowed: []Type{Mean}, required: []Type{Mean}},
+}
+
+var allTypes = []Type{Proportion, Ratio, Rate, Mean, Count}
+
+func hasType(ts []Type, t Type) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) compileIndicator(spec *IndicatorSpec) {
+	owner := "indicator " + spec.ID
+	ind := &compiledIndicator{spec: spec, level: spec.Level, multiplier: spec.Multiplier}
+	if !c.checkIndicatorHeader(spec, owner) {
+		return
+	}
+	if ind.level == 0 {
+		ind.level = 0.95
+	}
+	if ind.multiplier == 0 {
+		ind.multiplier = 1
+	}
+	crits := map[string]*criterion{}
+	for _, r := range criterionRules {
+		e := r.get(&spec.Criteria)
+		switch {
+		case !e.IsZero() && !hasType(r.allowed, spec.Type):
+			c.diag(e.Pos, owner, r.key, ErrInvalidDefinition, "a %s indicator takes no %s", spec.Type, r.key)
+		case e.IsZero() && hasType(r.required, spec.Type):
+			c.diag(spec.Pos, owner, r.key, ErrInvalidDefinition, "a %s indicator needs %s", spec.Type, r.key)
+		case !e.IsZero():
+			want := []*types.Type{types.BoolType}
+			if r.numeric {
+				want = []*types.Type{types.IntType, types.DoubleType}
+			}
+			if prog := c.compileExpr(e, owner, r.key, want...); prog != nil {
+				crits[r.key] = &criterion{field: r.key, prog: prog}
+			}
+		}
+	}
+	if spec.Type == Ratio {
+		cr := &spec.Criteria
+		if cr.Numerator.IsZero() && cr.NumeratorValue.IsZero() {
+			c.diag(spec.Pos, owner, "numerator", ErrInvalidDefinition, "a ratio indicator needs numerator or numerator_value")
+		}
+		if cr.Denominator.IsZero() && cr.DenominatorValue.IsZero() {
+			c.diag(spec.Pos, owner, "denominator", ErrInvalidDefinition, "a ratio indicator needs denominator or denominator_value")
+		}
+	}
+	ind.ip, ind.den, ind.denex = crits["initial_population"], crits["denominator"], crits["denominator_exclusion"]
+	ind.denexcep, ind.numer, ind.numex = crits["denominator_exception"], crits["numerator"], crits["numerator_exclusion"]
+	ind.numValue, ind.denValue, ind.observation = crits["numerator_value"], crits["denominator_value"], crits["observation"]
+	ind.stratifiers = c.compileStratifiers(spec, owner)
+	ind.thresholds = c.compileThresholds(spec, owner)
+	c.set.indicators = append(c.set.indicators, ind)
+}
+
+func (c *compiler) checkIndicatorHeader(spec *IndicatorSpec, owner string) bool {
+	ok := true
+	bad := func(field, format string, args ...any) {
+		c.diag(spec.Pos, owner, field, ErrInvalidDefinition, format, args...)
+		ok = false
+	}
+	if spec.ID == "" {
+		bad("id", "an indicator needs an id")
+	}
+	for _, other := range c.set.indicators {
+		if other.spec.ID == spec.ID && spec.ID != "" {
+			bad("id", "duplicate indicator id %q", spec.ID)
+		}
+	}
+	if !hasType(allTypes, spec.Type) {
+		bad("type", "unknown type %q (want proportion, ratio, rate, mean or count)", spec.Type)
+	}
+	switch spec.Polarity {
+	case "", HigherIsBetter, LowerIsBetter, NoJudgement:
+	default:
+		bad("polarity", "unknown polarity %q (want higher-is-better, lower-is-better or no-judgement)", spec.Polarity)
+	}
+	if spec.Level != 0 && !(spec.Level > 0 && spec.Level < 1) {
+		bad("confidence.level", "level must be a fraction between 0 and 1 (e.g. 0.95), got %v", spec.Level)
+	}
+	if spec.Multiplier < 0 || spec.Multiplier != spec.Multiplier {
+		bad("multiplier", "multiplier must be positive, got %v", spec.Multiplier)
+	}
+	return ok
+}
+
+func (c *compiler) compileStratifiers(spec *IndicatorSpec, owner string) []*compiledStratifier {
+	var out []*compiledStratifier
+	seen := map[string]bool{}
+	for _, s := range spec.Stratifiers {
+		field := "stratifier " + s.ID
+		if seen[s.ID] {
+			c.diag(s.Pos, owner, field, ErrInvalidDefinition, "duplicate stratifier id %q", s.ID)
+			continue
+		}
+		seen[s.ID] = true
+		cs := &compiledStratifier{id: s.ID}
+		for _, e := range s.Components {
+			prog := c.compileExpr(e, owner, field, types.StringType, types.IntType, types.BoolType)
+			if prog == nil {
+				continue
+			}
+			cs.comps = append(cs.comps, &criterion{field: field, prog: prog})
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+// thresholdEnv declares the variables a threshold condition sees.
+func thresholdEnv() (*cel.Env, error) {
+	return cel.NewEnv(
+		cel.CrossTypeNumericComparisons(true),
+		cel.Variable("value", cel.DoubleType),
+		cel.Variable("lower", cel.DoubleType),
+		cel.Variable("upper", cel.DoubleType),
+		cel.Variable("target", cel.DoubleType),
+	)
+}
+
+func (c *compiler) compileThresholds(spec *IndicatorSpec, owner string) []compiledThreshold {
+	if len(spec.Thresholds) == 0 {
+		return nil
+	}
+	env, err := thresholdEnv()
+	if err != nil {
+		c.diag(spec.Pos, owner, "thresholds", ErrInvalidDefinition, "%v", err)
+		return nil
+	}
+	var out []compiledThreshold
+	for _, t := range spec.Thresholds {
+		ct := compiledThreshold{status: t.Status}
+		if !t.When.IsZero() {
+			checked, iss := env.Compile(t.When.Text)
+			if iss.Err() != nil {
+				c.celIssues(t.When, owner, "thresholds.when", iss, ErrTypeMismatch)
+				continue
+			}
+			if !checked.OutputType().IsExactType(types.BoolType) {
+				c.diag(t.When.Pos, owner, "thresholds.when", ErrTypeMismatch, "expression has type %s, want bool", checked.OutputType())
+				continue
+			}
+			ct.prog, err = env.Program(checked)
+			if err != nil {
+				c.diag(t.When.Pos, owner, "thresholds.when", ErrInvalidDefinition, "%v", err)
+				continue
+			}
+		}
+		out = append(out, ct)
+	}
+	return out
+}
+
+// status returns the first threshold status whose condition holds, or "".
+func (ind *compiledIndicator) status(value, lower, upper float64) string {
+	target := nan()
+	if ind.spec.Target != nil {
+		target = *ind.spec.Target
+	}
+	vars := map[string]any{"value": value, "lower": lower, "upper": upper, "target": target}
+	for _, t := range ind.thresholds {
+		if t.prog == nil {
+			return t.status
+		}
+		out, _, err := t.prog.Eval(vars)
+		if err == nil && out == types.True {
+			return t.status
+		}
+	}
+	return ""
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

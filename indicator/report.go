@@ -1,0 +1,387 @@
+package indicator
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/openhpi/hpi/indicator/stats"
+)
+
+// Float is a float64 that encodes NaN and infinities as JSON null: an
+// undefined value (an empty denominator, an interval that does not exist)
+// is NaN in Go and null in JSON.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	x := float64(f)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(x)
+}
+
+// UnmarshalJSON implements json.Unmarshaler; null becomes NaN.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = Float(math.NaN())
+		return nil
+	}
+	var x float64
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*f = Float(x)
+	return nil
+}
+
+// Report is the result of evaluating an indicator set.
+type Report struct {
+	SetID      string            `json:"set_id"`
+	SetVersion string            `json:"set_version,omitempty"`
+	Parameters map[string]string `json:"parameters,omitempty"`
+	Read       int64             `json:"records_read"`
+	Indicators []Result          `json:"indicators"`
+}
+
+// Estimate is a value with its confidence interval on the display scale
+// (after the indicator's multiplier).
+type Estimate struct {
+	Value  Float   `json:"value"`
+	Lower  Float   `json:"lower"`
+	Upper  Float   `json:"upper"`
+	Level  float64 `json:"level,omitempty"`
+	Method string  `json:"method,omitempty"` // "wilson", "exact", "byar", "student-t", or "" without interval
+}
+
+// Populations counts the records in each population, as a FHIR
+// MeasureReport does: a record counts in the denominator when it is in the
+// initial population and meets the denominator criterion, before
+// exclusions; the score uses numerator - numerator exclusions over
+// denominator - exclusions - exceptions.
+type Populations struct {
+	InitialPopulation    int64 `json:"initial_population"`
+	Denominator          int64 `json:"denominator"`
+	DenominatorExclusion int64 `json:"denominator_exclusion"`
+	DenominatorException int64 `json:"denominator_exception"`
+	Numerator            int64 `json:"numerator"`
+	NumeratorExclusion   int64 `json:"numerator_exclusion"`
+}
+
+// Accounting shows that no record was lost: Read = Included + Excluded +
+// Errored. Included records are in the measure population (for a ratio,
+// in either population).
+type Accounting struct {
+	Read     int64 `json:"read"`
+	Included int64 `json:"included"`
+	Excluded int64 `json:"excluded"`
+	Errored  int64 `json:"errored"`
+}
+
+// RecordError is a record that failed to evaluate.
+type RecordError struct {
+	Record  int64  `json:"record"` // 0-based index in the source
+	Field   string `json:"field"`  // the criterion, e.g. "numerator"
+	Message string `json:"message"`
+}
+
+// Result is one indicator's result.
+type Result struct {
+	ID         string   `json:"id"`
+	Version    string   `json:"version,omitempty"`
+	Title      string   `json:"title,omitempty"`
+	Type       Type     `json:"type"`
+	Polarity   Polarity `json:"polarity,omitempty"`
+	Unit       string   `json:"unit,omitempty"`
+	Multiplier float64  `json:"multiplier"`
+	Target     *float64 `json:"target,omitempty"`
+	Status     string   `json:"status,omitempty"` // the first threshold that holds
+	Estimate
+	// Numerator and Denominator are the unscaled terms of the value: counts
+	// for a proportion, sums for a ratio or rate (events and person-time),
+	// the sum of observations and their count for a mean.
+	Numerator   Float              `json:"numerator"`
+	Denominator Float              `json:"denominator"`
+	Populations Populations        `json:"populations"`
+	Accounting  Accounting         `json:"accounting"`
+	Errors      []RecordError      `json:"errors,omitempty"`
+	Stratifiers []StratifierResult `json:"stratifiers,omitempty"`
+}
+
+// StratifierResult holds the strata of one stratifier, sorted by value.
+type StratifierResult struct {
+	ID     string    `json:"id"`
+	Strata []Stratum `json:"strata"`
+}
+
+// Stratum is the result within one stratum. Comparison compares it with
+// the indicator's overall value (the benchmark) by the Fingertips rule.
+type Stratum struct {
+	Values []string `json:"values"` // one per stratifier component
+	Estimate
+	Numerator   Float       `json:"numerator"`
+	Denominator Float       `json:"denominator"`
+	Populations Populations `json:"populations"`
+	Included    int64       `json:"included"`
+	Comparison  string      `json:"comparison"`
+}
+
+// Result returns the result of the indicator with the given id.
+func (r *Report) Result(id string) (*Result, bool) {
+	for i := range r.Indicators {
+		if r.Indicators[i].ID == id {
+			return &r.Indicators[i], true
+		}
+	}
+	return nil, false
+}
+
+func (s *Set) report(w *worker, read int64, params []ref.Val) *Report {
+	r := &Report{SetID: s.spec.ID, SetVersion: s.spec.Version, Read: read}
+	if len(s.params) > 0 {
+		r.Parameters = map[string]string{}
+		for i, p := range s.params {
+			r.Parameters[p.Name] = formatParam(params[i])
+		}
+	}
+	for k, ind := range s.indicators {
+		r.Indicators = append(r.Indicators, ind.result(w.tallies[k], read))
+	}
+	return r
+}
+
+func formatParam(v ref.Val) string {
+	switch x := v.(type) {
+	case types.Timestamp:
+		return x.Time.Format("2006-01-02T15:04:05.999999999Z07:00")
+	case types.Duration:
+		return x.Duration.String()
+	}
+	return fmt.Sprint(v.Value())
+}
+
+func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
+	sp := ind.spec
+	est, num, den := ind.estimate(&t.all)
+	r := Result{
+		ID: sp.ID, Version: sp.Version, Title: sp.Title, Type: sp.Type, Polarity: sp.Polarity,
+		Unit: sp.Unit, Multiplier: ind.multiplier, Target: sp.Target,
+		Estimate: ind.scale(est), Numerator: Float(num), Denominator: Float(den),
+		Populations: t.all.populations(),
+		Accounting: Accounting{
+			Read: read, Included: t.all.included, Errored: t.errored,
+			Excluded: read - t.all.included - t.errored,
+		},
+		Errors: t.errors,
+	}
+	r.Status = ind.status(float64(r.Value), float64(r.Lower), float64(r.Upper))
+	for i, s := range ind.stratifiers {
+		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.strata[i], est.Value)})
+	}
+	return r
+}
+
+func (t *tally) populations() Populations {
+	return Populations{
+		InitialPopulation: t.pops[0], Denominator: t.pops[1], DenominatorExclusion: t.pops[2],
+		DenominatorException: t.pops[3], Numerator: t.pops[4], NumeratorExclusion: t.pops[5],
+	}
+}
+
+func (ind *compiledIndicator) strata(m map[string]*tally, benchmark float64) []Stratum {
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return lessStratum(keys[i], keys[j]) })
+	out := make([]Stratum, 0, len(keys))
+	for _, k := range keys {
+		t := m[k]
+		est, num, den := ind.estimate(t)
+		out = append(out, Stratum{
+			Values:   strings.Split(k, string(rune(strataSep))),
+			Estimate: ind.scale(est), Numerator: Float(num), Denominator: Float(den),
+			Populations: t.populations(), Included: t.included,
+			Comparison: string(stats.CompareToBenchmark(est, benchmark, comparePolarity(ind.spec.Polarity))),
+		})
+	}
+	return out
+}
+
+// lessStratum orders stratum keys component by component, numerically
+// where both components are integers.
+func lessStratum(a, b string) bool {
+	as, bs := strings.Split(a, string(rune(strataSep))), strings.Split(b, string(rune(strataSep)))
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		if as[i] == bs[i] {
+			continue
+		}
+		x, errX := strconv.ParseInt(as[i], 10, 64)
+		y, errY := strconv.ParseInt(bs[i], 10, 64)
+		if errX == nil && errY == nil {
+			return x < y
+		}
+		return as[i] < bs[i]
+	}
+	return len(as) < len(bs)
+}
+
+func comparePolarity(p Polarity) stats.Polarity {
+	switch p {
+	case HigherIsBetter, LowerIsBetter:
+		return stats.Polarity(p)
+	}
+	return stats.Polarity(NoJudgement) // no declared polarity: say higher or lower, never better or worse
+}
+
+// estimate computes the unscaled value and interval of a tally, with the
+// numerator and denominator behind it.
+func (ind *compiledIndicator) estimate(t *tally) (stats.Estimate, float64, float64) {
+	undefined := stats.Estimate{Value: nan(), Lower: nan(), Upper: nan()}
+	var num, den float64
+	var est stats.Estimate
+	var err error
+	switch ind.spec.Type {
+	case Proportion:
+		num = float64(t.pops[4] - t.pops[5])
+		den = float64(t.included)
+		est, err = stats.Proportion(num, den, ind.level)
+	case Rate:
+		num, den = t.num.value(), t.den.value()
+		est, err = stats.Rate(num, den, ind.level)
+	case Ratio:
+		num, den = t.num.value(), t.den.value()
+		est = undefined
+		if den != 0 {
+			est.Value = num / den
+		}
+	case Mean:
+		mean, sd := t.obs.meanSD()
+		num, den = t.obs.sum.value(), float64(t.obs.n)
+		est, err = stats.MeanFromSummary(den, mean, sd, ind.level)
+		if err != nil {
+			est, err = undefined, nil
+			est.Value = mean
+		}
+	case Count:
+		num = float64(t.included)
+		den = num
+		est = stats.Estimate{Value: num, Lower: nan(), Upper: nan()}
+	}
+	if err != nil {
+		est = undefined
+	}
+	return est, num, den
+}
+
+func (ind *compiledIndicator) scale(e stats.Estimate) Estimate {
+	m := ind.multiplier
+	out := Estimate{Value: Float(e.Value * m), Lower: Float(e.Lower * m), Upper: Float(e.Upper * m), Method: e.Method}
+	if e.Method != "" {
+		out.Level = e.Level
+	}
+	return out
+}
+
+// MarshalJSON encodes the report with sorted keys, two-space indentation
+// and the shortest float formatting that round-trips, so that the same
+// report always gives the same bytes.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method
+	raw, err := json.Marshal((*plain)(r))
+	if err != nil {
+		return nil, err
+	}
+	return canonicalJSON(raw)
+}
+
+// canonicalJSON re-encodes JSON with object keys sorted (encoding/json
+// sorts map keys) while keeping numbers' text as it was.
+func canonicalJSON(raw []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// WriteJSON writes the report as indented, stable JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	b, err := r.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+// csvHeader is the header row written by WriteCSV.
+var csvHeader = []string{
+	"indicator", "stratifier", "stratum", "value", "lower", "upper", "level", "method",
+	"numerator", "denominator", "initial_population", "denominator_count",
+	"denominator_exclusion", "denominator_exception", "numerator_count", "numerator_exclusion",
+	"included", "comparison", "status",
+}
+
+// WriteCSV writes one row per indicator and one per stratum; the overall
+// row has empty stratifier and stratum columns. Multi-component strata
+// join their values with " | ".
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, res := range r.Indicators {
+		row := csvRow(res.ID, "", "", res.Estimate, res.Numerator, res.Denominator, res.Populations, res.Accounting.Included, "", res.Status)
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+		for _, sr := range res.Stratifiers {
+			for _, st := range sr.Strata {
+				row := csvRow(res.ID, sr.ID, strings.Join(st.Values, " | "), st.Estimate, st.Numerator, st.Denominator, st.Populations, st.Included, st.Comparison, "")
+				if err := cw.Write(row); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvRow(id, strat, stratum string, e Estimate, num, den Float, p Populations, included int64, cmp, status string) []string {
+	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+	level := ""
+	if e.Level != 0 {
+		level = formatFloat(e.Level)
+	}
+	return []string{
+		id, strat, stratum, formatFloat(float64(e.Value)), formatFloat(float64(e.Lower)), formatFloat(float64(e.Upper)),
+		level, e.Method, formatFloat(float64(num)), formatFloat(float64(den)),
+		i(p.InitialPopulation), i(p.Denominator), i(p.DenominatorExclusion), i(p.DenominatorException),
+		i(p.Numerator), i(p.NumeratorExclusion), i(included), cmp, status,
+	}
+}
+
+// formatFloat writes the shortest representation that round-trips; NaN
+// and infinities are empty.
+func formatFloat(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}

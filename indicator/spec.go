@@ -1,0 +1,134 @@
+package indicator
+
+// This file holds the definitions as written: plain values that Parse fills
+// from YAML and Compile turns into a runnable Set. They can also be built in
+// Go.
+
+// SetSpec is an indicator set as written: a schema, parameters, value sets,
+// shared definitions and indicators.
+type SetSpec struct {
+	ID          string
+	Version     string
+	Title       string
+	Description string
+	Schema      Schema
+	Parameters  []ParameterSpec
+	ValueSets   []ValueSetSpec
+	Definitions []DefinitionSpec
+	Indicators  []IndicatorSpec
+	Pos         Position
+
+	source map[string][]string // file name → lines, for caret display
+}
+
+// Expr is a CEL expression and where it was written.
+type Expr struct {
+	Text string
+	Pos  Position // the first character of the expression
+	// Indent is the column (1-based) at which continuation lines of a
+	// block scalar start; 0 when unknown.
+	Indent int
+}
+
+// IsZero reports whether the expression is absent.
+func (e Expr) IsZero() bool { return e.Text == "" }
+
+// ParameterSpec is a typed input set at evaluation time, such as the end of
+// the reporting period.
+type ParameterSpec struct {
+	Name        string
+	Type        Field // a scalar type
+	Default     string
+	HasDefault  bool
+	Description string
+	Pos         Position
+}
+
+// ValueSetSpec is a named code list, visible in CEL as valuesets.<name>.
+type ValueSetSpec struct {
+	Name  string
+	Codes []string
+	Pos   Position
+}
+
+// DefinitionSpec is a named CEL expression shared by indicators; it is
+// evaluated at most once per record.
+type DefinitionSpec struct {
+	Name string
+	Expr Expr
+}
+
+// Type is an indicator type.
+type Type string
+
+// The indicator types.
+const (
+	Proportion Type = "proportion"
+	Ratio      Type = "ratio"
+	Rate       Type = "rate"
+	Mean       Type = "mean"
+	Count      Type = "count"
+)
+
+// Polarity says which direction of an indicator is good.
+type Polarity string
+
+// The polarities.
+const (
+	HigherIsBetter Polarity = "higher-is-better"
+	LowerIsBetter  Polarity = "lower-is-better"
+	NoJudgement    Polarity = "no-judgement"
+)
+
+// Criteria are the population criteria of an indicator, each a CEL
+// expression; which ones apply depends on the indicator type. A boolean
+// criterion left empty is true for the initial population and denominator
+// and false for exclusions and exceptions.
+type Criteria struct {
+	InitialPopulation    Expr
+	Denominator          Expr
+	DenominatorExclusion Expr
+	DenominatorException Expr
+	Numerator            Expr
+	NumeratorExclusion   Expr
+	NumeratorValue       Expr // ratio and rate: a number summed over the numerator population
+	DenominatorValue     Expr // ratio and rate: a number summed over the denominator population
+	Observation          Expr // mean: the measured value
+}
+
+// StratifierSpec splits results into strata by the values of one or more
+// expressions; with several components the strata are their combinations.
+type StratifierSpec struct {
+	ID         string
+	Components []Expr
+	Pos        Position
+}
+
+// ThresholdSpec assigns a status (e.g. "green") when its condition holds.
+// Conditions are CEL over value, lower, upper and target (doubles on the
+// display scale, i.e. after the multiplier) and are tried in order; an
+// empty condition always holds.
+type ThresholdSpec struct {
+	Status string
+	When   Expr
+}
+
+// IndicatorSpec is one indicator as written.
+type IndicatorSpec struct {
+	ID          string
+	Version     string
+	Title       string
+	Description string
+	Rationale   string
+	Type        Type
+	Polarity    Polarity
+	Multiplier  float64 // applied to the value and interval; 0 means 1
+	Unit        string
+	Level       float64 // confidence level as a fraction; 0 means 0.95
+	Target      *float64
+	Thresholds  []ThresholdSpec
+	Stratifiers []StratifierSpec
+	Tags        []string
+	Criteria    Criteria
+	Pos         Position
+}
