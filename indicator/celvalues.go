@@ -345,10 +345,9 @@ func (v *valueSet) Contains(x ref.Val) ref.Val {
 }
 
 func (v *valueSet) Add(other ref.Val) ref.Val {
-	vals := types.NewStringList(types.DefaultTypeAdapter, v.codes)
-	return vals.(traits.Lister).Add(other)
+	return types.NewStringList(types.DefaultTypeAdapter, v.codes).Add(other)
 }
 
 func (v *valueSet) Iterator() traits.Iterator {
-	return types.NewStringList(types.DefaultTypeAdapter, v.codes).(traits.Lister).Iterator()
+	return types.NewStringList(types.DefaultTypeAdapter, v.codes).Iterator()
 }

@@ -202,7 +202,9 @@ func (c *compiler) buildEnv() bool {
 		cel.OptionalTypes(),
 		ext.Strings(),
 		ext.Math(),
+		ext.Lists(),
 	}
+	opts = append(opts, functions()...)
 	c.env, err = cel.NewEnv(append(opts, vars...)...)
 	if err != nil {
 		c.diag(c.spec.Pos, "set", "", ErrInvalidDefinition, "CEL environment: %v", err)
@@ -566,7 +568,7 @@ func (s sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
 	if function == "@in" && len(args) == 2 {
 		if p := args[1].Path(); len(p) == 2 && p[0] == "valuesets" {
-			return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: 1, Max: 1}}
+			return &cost.CallEstimate{CostEstimate: cost.Estimate{Min: 1, Max: 1}}
 		}
 	}
 	return nil

@@ -1,8 +1,6 @@
 package indicator
 
 import (
-	"fmt"
-
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 )
@@ -229,5 +227,3 @@ func (ind *compiledIndicator) status(value, lower, upper float64) string {
 	}
 	return ""
 }
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -11,6 +11,8 @@ import "math"
 const (
 	funnelTail95  = 0.025
 	funnelTail998 = 0.001
+	// largest observed count for the exact Poisson funnel limits
+	maxFunnelCount = 1e6
 )
 
 // FunnelLimits holds the 95% and 99.8% funnel plot control limits at one point
@@ -58,11 +60,15 @@ func ProportionFunnel(p, n float64) (FunnelLimits, error) {
 // a limit L applies (the funnel's x-coordinate) is therefore O/L.
 //
 // PHE expresses ratio funnels as O/E×100 ("isr") or O/E-1 ("count"); apply
-// that to the returned ratios. O must be finite and > 0; otherwise the error
-// wraps ErrInvalidInput.
+// that to the returned ratios. O must be finite, > 0 and at most 10⁶ (beyond
+// that the limits are within 0.3% of 1 and the incomplete gamma series would
+// need too many terms); otherwise the error wraps ErrInvalidInput.
 func RatioFunnel(observed float64) (FunnelLimits, error) {
 	if err := checkPositive("observed count", observed); err != nil {
 		return FunnelLimits{}, err
+	}
+	if observed > maxFunnelCount {
+		return FunnelLimits{}, invalidf("observed count %v exceeds %v, the largest the exact limits are computed for", observed, maxFunnelCount)
 	}
 	return FunnelLimits{
 		Lower95:  observed / gammaQuantile(observed+1, funnelTail95, true),

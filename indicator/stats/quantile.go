@@ -102,19 +102,16 @@ const (
 	// arguments the root finders visit, the caps only guard against NaN loops
 	maxSeriesTerms = 10000
 	maxRootSteps   = 200
+	// relative Halley step below which the gamma quantile has converged
+	halleyDone = 1e-6
 	// degrees of freedom from which the t quantile is taken from its
 	// Cornish-Fisher expansion rather than by root finding
 	cornishFisherDF = 1e4
 )
 
-// gammaPrefactor returns x^a e^-x / Γ(a) computed in logs, given lgamma(a).
-func gammaPrefactor(a, x, lgammaA float64) float64 {
-	return math.Exp(a*math.Log(x) - x - lgammaA)
-}
-
 // gammaPSeries returns the regularized lower incomplete gamma P(a, x) by its
-// power series, accurate when x < a+1.
-func gammaPSeries(a, x, lgammaA float64) float64 {
+// power series, accurate when x < a+1; pre is x^a e^-x / Γ(a).
+func gammaPSeries(a, x, pre float64) float64 {
 	ap, term := a, 1/a
 	sum := term
 	for i := 0; i < maxSeriesTerms; i++ {
@@ -125,12 +122,13 @@ func gammaPSeries(a, x, lgammaA float64) float64 {
 			break
 		}
 	}
-	return sum * gammaPrefactor(a, x, lgammaA)
+	return sum * pre
 }
 
 // gammaQFraction returns the regularized upper incomplete gamma Q(a, x) by its
-// continued fraction (modified Lentz), accurate when x >= a+1.
-func gammaQFraction(a, x, lgammaA float64) float64 {
+// continued fraction (modified Lentz), accurate when x >= a+1; pre is
+// x^a e^-x / Γ(a).
+func gammaQFraction(a, x, pre float64) float64 {
 	b := x + 1 - a
 	c := 1 / tinyFloat
 	d := 1 / b
@@ -153,22 +151,23 @@ func gammaQFraction(a, x, lgammaA float64) float64 {
 			break
 		}
 	}
-	return gammaPrefactor(a, x, lgammaA) * h
+	return pre * h
 }
 
 // gammaPQ returns P(a, x) and Q(a, x) = 1 - P(a, x), each computed directly in
 // the region where it is the smaller one, so that tail areas keep their
-// relative precision.
-func gammaPQ(a, x, lgammaA float64) (p, q float64) {
+// relative precision, and the gamma density x^(a-1) e^-x / Γ(a) at x.
+func gammaPQ(a, x, lgammaA float64) (p, q, density float64) {
 	if x <= 0 {
-		return 0, 1
+		return 0, 1, 0
 	}
+	pre := math.Exp(a*math.Log(x) - x - lgammaA)
 	if x < a+1 {
-		p = gammaPSeries(a, x, lgammaA)
-		return p, 1 - p
+		p = gammaPSeries(a, x, pre)
+		return p, 1 - p, pre / x
 	}
-	q = gammaQFraction(a, x, lgammaA)
-	return 1 - q, q
+	q = gammaQFraction(a, x, pre)
+	return 1 - q, q, pre / x
 }
 
 // gammaQuantile returns x with P(a, x) = tail when upper is false, or with
@@ -177,10 +176,15 @@ func gammaPQ(a, x, lgammaA float64) (p, q float64) {
 // steps kept inside a bracket, so it converges even where the start is poor.
 func gammaQuantile(a, tail float64, upper bool) float64 {
 	lg, _ := math.Lgamma(a)
-	x := gammaStart(a, tail, upper)
+	x := gammaStart(a, tail, upper, lg)
+	if x == 0 {
+		// For a tiny shape the lower quantile underflows: P(a, x) ≈ x^a/Γ(a+1)
+		// reaches the tail only below the smallest positive float64.
+		return 0
+	}
 	lo, hi := 0.0, math.Inf(1)
 	for i := 0; i < maxRootSteps; i++ {
-		p, q := gammaPQ(a, x, lg)
+		p, q, density := gammaPQ(a, x, lg)
 		// f is the signed error in the tail we are matching; with the lower
 		// tail it increases with x, with the upper tail it decreases.
 		f := p - tail
@@ -195,15 +199,17 @@ func gammaQuantile(a, tail float64, upper bool) float64 {
 		} else {
 			lo = x
 		}
-		density := math.Exp((a-1)*math.Log(x) - x - lg)
 		step := f / density
 		// Halley's correction uses f''/f' = (a-1)/x - 1 for the gamma density.
 		step /= 1 - 0.5*step*((a-1)/x-1)
 		next := x - step
 		if !(next > lo && next < hi) || math.IsNaN(next) {
-			next = bracketMidpoint(lo, hi, x)
+			x = bracketMidpoint(lo, hi, x)
+			continue
 		}
-		if math.Abs(next-x) <= 4e-16*next {
+		// Halley converges cubically: after a step this small the remaining
+		// error is far below double precision, so no confirming pass is needed.
+		if math.Abs(step) <= halleyDone*next {
 			return next
 		}
 		x = next
@@ -219,26 +225,27 @@ func bracketMidpoint(lo, hi, x float64) float64 {
 	return 0.5 * (lo + hi)
 }
 
-// gammaStart returns a starting value for gammaQuantile from the
-// Wilson-Hilferty cube-root normal approximation, with a power-law start for
-// small shapes where that approximation fails.
-func gammaStart(a, tail float64, upper bool) float64 {
+// gammaStart returns a starting value for gammaQuantile: the Wilson-Hilferty
+// cube-root normal approximation, and in the lower tail also the leading
+// terms of the series P(a, x) ≈ x^a e^-x (1 + x/(a+1)) / Γ(a+1), which is
+// better for small shapes; both underestimate there, so the larger is taken.
+func gammaStart(a, tail float64, upper bool, lgammaA float64) float64 {
 	z := normQuantile(tail)
 	if upper {
 		z = -z
 	}
 	t := 1 - 1/(9*a) + z/(3*math.Sqrt(a))
-	x := a * t * t * t
-	if x > 0.01*a {
-		return x
-	}
-	// Lower tail for small a: P(a, x) ≈ x^a / Γ(a+1).
-	p := tail
+	wh := a * t * t * t
 	if upper {
-		p = 1 - tail
+		if wh > 0 {
+			return wh
+		}
+		return a
 	}
-	lg1, _ := math.Lgamma(a + 1)
-	return math.Exp((math.Log(p) + lg1) / a)
+	lg1 := lgammaA + math.Log(a) // ln Γ(a+1)
+	x0 := math.Exp((math.Log(tail) + lg1) / a)
+	x1 := math.Exp((math.Log(tail) + lg1 + x0 - math.Log1p(x0/(a+1))) / a)
+	return math.Max(wh, x1)
 }
 
 // chiSquareQuantile returns the p-quantile of the chi-square distribution with
@@ -325,8 +332,9 @@ func stirlingCorrection(z float64) float64 {
 
 // studentTUpperTail returns P(T > t) for t >= 0 with df degrees of freedom,
 // via P(T > t) = I_x(df/2, 1/2) / 2 with x = df/(df+t²). Logs of x and 1-x are
-// formed with Log1p so that large df keep full precision.
-func studentTUpperTail(t, df float64) float64 {
+// formed with Log1p so that large df keep full precision. lhr is
+// lgammaHalfRatio(df/2), passed in so root finding computes it once.
+func studentTUpperTail(t, df, lhr float64) float64 {
 	if t <= 0 {
 		return 0.5
 	}
@@ -337,7 +345,7 @@ func studentTUpperTail(t, df float64) float64 {
 	lnx := -math.Log1p(r)
 	lny := math.Log(r) + lnx
 	// ln[Γ(a+b) / (Γ(a) Γ(b))] with Γ(1/2) = sqrt(π)
-	lnFront := lgammaHalfRatio(a) - 0.5*math.Log(math.Pi) + a*lnx + b*lny
+	lnFront := lhr - 0.5*math.Log(math.Pi) + a*lnx + b*lny
 	front := math.Exp(lnFront)
 	if x < (a+1)/(a+b+2) {
 		return 0.5 * front * betaFraction(a, b, x) / a
@@ -345,9 +353,10 @@ func studentTUpperTail(t, df float64) float64 {
 	return 0.5 * (1 - front*betaFraction(b, a, y)/b)
 }
 
-// studentTDensity returns the density of Student's t at t.
-func studentTDensity(t, df float64) float64 {
-	lnNorm := lgammaHalfRatio(df/2) - 0.5*math.Log(df*math.Pi)
+// studentTDensity returns the density of Student's t at t, given
+// lhr = lgammaHalfRatio(df/2).
+func studentTDensity(t, df, lhr float64) float64 {
+	lnNorm := lhr - 0.5*math.Log(df*math.Pi)
 	return math.Exp(lnNorm - (df+1)/2*math.Log1p(t*t/df))
 }
 
@@ -386,9 +395,10 @@ func studentTUpperQuantile(tail, df float64) float64 {
 		// df, while the expansion is already exact to double precision.
 		return t
 	}
+	lhr := lgammaHalfRatio(df / 2)
 	lo, hi := 0.0, math.Inf(1)
 	for i := 0; i < maxRootSteps; i++ {
-		f := tail - studentTUpperTail(t, df) // increases with t
+		f := tail - studentTUpperTail(t, df, lhr) // increases with t
 		if f == 0 {
 			return t
 		}
@@ -397,7 +407,7 @@ func studentTUpperQuantile(tail, df float64) float64 {
 		} else {
 			lo = t
 		}
-		next := t - f/studentTDensity(t, df)
+		next := t - f/studentTDensity(t, df, lhr)
 		if !(next > lo && next < hi) || math.IsNaN(next) {
 			next = bracketMidpoint(lo, hi, t)
 		}

@@ -1,0 +1,500 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/openhpi/hpi/indicator"
+)
+
+// JSONLines returns a Source that reads records from JSON Lines text: one
+// JSON object per line, whose keys are schema field names.
+//
+// A key that names no field is an error unless WithIgnoreUnknown is given.
+// A nullable field may be null or absent; any other scalar field must be
+// present. A list or event list that is null or absent is empty. JSON types
+// must match the schema: a number for int and double (an int must have an
+// integral value: 2 and 2.0 are accepted, 1.5 is not), true or false for
+// bool, a string for string, timestamp (RFC 3339 or YYYY-MM-DD) and
+// duration (Go syntax such as "36h"), an array for a list, an array of
+// objects for an event list. Blank lines are skipped.
+//
+// A bad value stops the source with an error that names the line and the
+// field path and wraps indicator.ErrInvalidData, e.g.
+//
+//	source: JSONL line 3: field "conditions[2].onset": "2020-13-01" is not a timestamp (want RFC 3339 or YYYY-MM-DD): invalid data
+//
+// Malformed JSON also wraps the *json.SyntaxError. A line longer than the
+// WithMaxLineBytes limit is an error wrapping bufio.ErrTooLong. The records
+// before the bad line are delivered first. The input is read one line at a
+// time.
+//
+// Options: WithBatchSize, WithIgnoreUnknown, WithMaxLineBytes.
+func JSONLines(r io.Reader, schema *indicator.Schema, opts ...Option) indicator.Source {
+	cfg := newConfig(opts)
+	return newStream(schema, cfg, &jsonlReader{in: r, schema: schema, cfg: cfg})
+}
+
+type jsonlReader struct {
+	in     io.Reader
+	schema *indicator.Schema
+	cfg    config
+	sc     *bufio.Scanner
+	line   int
+	br     bytes.Reader
+	p      jsonParser
+}
+
+func (r *jsonlReader) open() error {
+	r.sc = bufio.NewScanner(r.in)
+	limit := r.cfg.maxLineBytes
+	if limit < int(^uint(0)>>1) {
+		limit++ // room for the line break, which the limit excludes
+	}
+	r.sc.Buffer(make([]byte, 0, min(limit, 64<<10)), limit)
+	r.p = jsonParser{top: newJSONLevel(r.schema.Fields), ignore: r.cfg.ignoreUnknown}
+	return nil
+}
+
+func (r *jsonlReader) readRow(_ context.Context, b *indicator.BatchBuilder) error {
+	data, err := r.nextLine()
+	if err != nil {
+		return err
+	}
+	r.br.Reset(data)
+	// A decoder per line keeps line numbers exact and lets a bad line never
+	// desynchronise the next; encoding/json has no way to reset one.
+	r.p.dec = json.NewDecoder(&r.br)
+	r.p.dec.UseNumber()
+	r.p.path = r.p.path[:0]
+	if err := r.p.record(b); err != nil {
+		return fmt.Errorf("source: JSONL line %d: %w: %w", r.line, err, indicator.ErrInvalidData)
+	}
+	if err := b.EndRow(); err != nil {
+		return builderError(fmt.Sprintf("source: JSONL line %d", r.line), err)
+	}
+	return nil
+}
+
+// nextLine returns the next line that is not blank.
+func (r *jsonlReader) nextLine() ([]byte, error) {
+	for r.sc.Scan() {
+		r.line++
+		data := r.sc.Bytes()
+		if r.line == 1 {
+			data = bytes.TrimPrefix(data, []byte("\ufeff"))
+		}
+		if len(bytes.TrimSpace(data)) > 0 {
+			return data, nil
+		}
+	}
+	err := r.sc.Err()
+	switch {
+	case err == nil:
+		return nil, io.EOF
+	case errors.Is(err, bufio.ErrTooLong):
+		return nil, fmt.Errorf("source: JSONL line %d: longer than %d bytes (see WithMaxLineBytes): %w: %w", r.line+1, r.cfg.maxLineBytes, err, indicator.ErrInvalidData)
+	}
+	return nil, fmt.Errorf("source: JSONL: reading: %w", err)
+}
+
+// jsonLevel is the schema of one kind of JSON object: the record, or the
+// events of one event list.
+type jsonLevel struct {
+	fields []indicator.Field
+	index  map[string]int
+	events []*jsonLevel // by field index, for event-list fields
+}
+
+func newJSONLevel(fields []indicator.Field) *jsonLevel {
+	lv := &jsonLevel{fields: fields, index: make(map[string]int, len(fields)), events: make([]*jsonLevel, len(fields))}
+	for i, f := range fields {
+		lv.index[f.Name] = i
+		if f.Kind == indicator.KindEvents {
+			lv.events[i] = newJSONLevel(f.Fields)
+		}
+	}
+	return lv
+}
+
+// pathSeg is one step of a field path: a name, and an element index when
+// inside a list.
+type pathSeg struct {
+	name  string
+	index int // -1 outside a list
+}
+
+// jsonParser reads one record from a token stream into a BatchBuilder.
+type jsonParser struct {
+	dec    *json.Decoder
+	top    *jsonLevel
+	ignore bool
+	path   []pathSeg
+	seen   [][]bool // by object depth, reused across records
+}
+
+func (p *jsonParser) record(b *indicator.BatchBuilder) error {
+	tok, err := p.dec.Token()
+	if err != nil {
+		return p.syntax(err)
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("want a JSON object, got %s", describe(tok))
+	}
+	if err := p.object(p.top, 0, b, nil); err != nil {
+		return err
+	}
+	switch _, err := p.dec.Token(); {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return p.syntax(err)
+	}
+	return errors.New("more than one JSON value on the line")
+}
+
+// object reads the members of an object whose '{' has been read. Fields
+// go to the batch's columns (parent nil) or to an event of parent.
+func (p *jsonParser) object(lv *jsonLevel, depth int, b *indicator.BatchBuilder, parent *indicator.ColumnBuilder) error {
+	seen := p.seenAt(depth, len(lv.fields))
+	for p.dec.More() {
+		tok, err := p.dec.Token()
+		if err != nil {
+			return p.syntax(err)
+		}
+		key, _ := tok.(string) // the decoder only returns strings as keys
+		i, ok := lv.index[key]
+		if !ok {
+			if err := p.unknown(key); err != nil {
+				return err
+			}
+			continue
+		}
+		p.path = append(p.path, pathSeg{name: key, index: -1})
+		if seen[i] {
+			return fmt.Errorf("field %q appears twice", p.pathString())
+		}
+		seen[i] = true
+		if err := p.value(lv, i, depth, column(b, parent, i)); err != nil {
+			return err
+		}
+		p.path = p.path[:len(p.path)-1]
+	}
+	if _, err := p.dec.Token(); err != nil { // the closing '}'
+		return p.syntax(err)
+	}
+	for i, f := range lv.fields {
+		if !seen[i] && !f.Nullable && f.Kind != indicator.KindList && f.Kind != indicator.KindEvents {
+			p.path = append(p.path, pathSeg{name: f.Name, index: -1})
+			return fmt.Errorf("field %q is missing (not nullable)", p.pathString())
+		}
+	}
+	return nil
+}
+
+// unknown skips the value of a key that names no field, or reports it.
+func (p *jsonParser) unknown(key string) error {
+	if !p.ignore {
+		p.path = append(p.path, pathSeg{name: key, index: -1})
+		return fmt.Errorf("unknown field %q (no such schema field; WithIgnoreUnknown skips it)", p.pathString())
+	}
+	var skip json.RawMessage
+	if err := p.dec.Decode(&skip); err != nil {
+		return p.syntax(err)
+	}
+	return nil
+}
+
+func column(b *indicator.BatchBuilder, parent *indicator.ColumnBuilder, i int) indicator.ColumnBuilder {
+	if parent == nil {
+		return b.Field(i)
+	}
+	return parent.Event(i)
+}
+
+// seenAt returns a cleared flag per field for an object at depth; objects
+// at the same depth are read one after the other, so they share it.
+func (p *jsonParser) seenAt(depth, n int) []bool {
+	for len(p.seen) <= depth {
+		p.seen = append(p.seen, nil)
+	}
+	s := p.seen[depth][:0]
+	for range n {
+		s = append(s, false)
+	}
+	p.seen[depth] = s
+	return s
+}
+
+// value reads the value of field i of lv, whose name is on the path.
+func (p *jsonParser) value(lv *jsonLevel, i, depth int, cb indicator.ColumnBuilder) error {
+	f := &lv.fields[i]
+	tok, err := p.dec.Token()
+	if err != nil {
+		return p.syntax(err)
+	}
+	switch {
+	case f.Kind == indicator.KindList && tok == nil,
+		f.Kind == indicator.KindEvents && tok == nil:
+		return nil // an empty list
+	case f.Kind == indicator.KindList:
+		return p.list(tok, f.Elem, cb)
+	case f.Kind == indicator.KindEvents:
+		return p.events(tok, lv.events[i], depth, cb)
+	}
+	return p.scalar(tok, f.Kind, f.Nullable, cb)
+}
+
+func (p *jsonParser) list(tok json.Token, elem indicator.Kind, cb indicator.ColumnBuilder) error {
+	if tok != json.Delim('[') {
+		return p.fail(fmt.Errorf("want an array, got %s", describe(tok)))
+	}
+	seg := &p.path[len(p.path)-1]
+	for k := 0; p.dec.More(); k++ {
+		seg.index = k
+		tok, err := p.dec.Token()
+		if err != nil {
+			return p.syntax(err)
+		}
+		if err := p.scalar(tok, elem, false, cb); err != nil {
+			return err
+		}
+	}
+	seg.index = -1
+	if _, err := p.dec.Token(); err != nil { // the closing ']'
+		return p.syntax(err)
+	}
+	return nil
+}
+
+func (p *jsonParser) events(tok json.Token, lv *jsonLevel, depth int, cb indicator.ColumnBuilder) error {
+	if tok != json.Delim('[') {
+		return p.fail(fmt.Errorf("want an array of objects, got %s", describe(tok)))
+	}
+	seg := &p.path[len(p.path)-1]
+	for k := 0; p.dec.More(); k++ {
+		seg.index = k
+		tok, err := p.dec.Token()
+		if err != nil {
+			return p.syntax(err)
+		}
+		if tok != json.Delim('{') {
+			return p.fail(fmt.Errorf("want an object, got %s", describe(tok)))
+		}
+		if err := p.object(lv, depth+1, nil, &cb); err != nil {
+			return err
+		}
+		cb.EndEvent()
+		seg = &p.path[len(p.path)-1] // the path may have been reallocated
+	}
+	seg.index = -1
+	if _, err := p.dec.Token(); err != nil { // the closing ']'
+		return p.syntax(err)
+	}
+	return nil
+}
+
+// scalar appends one scalar value, or says why tok is not one of kind k.
+func (p *jsonParser) scalar(tok json.Token, k indicator.Kind, nullable bool, cb indicator.ColumnBuilder) error {
+	var err error
+	switch v := tok.(type) {
+	case nil:
+		if !nullable {
+			return p.fail(errors.New("null, but the value is not nullable"))
+		}
+		cb.AppendNull()
+		return nil
+	case json.Number:
+		err = appendNumber(cb, k, v)
+	case bool:
+		if k != indicator.KindBool {
+			err = wrongType(k, tok)
+			break
+		}
+		cb.AppendBool(v)
+	case string:
+		if k != indicator.KindString && k != indicator.KindTimestamp && k != indicator.KindDuration {
+			err = wrongType(k, tok)
+			break
+		}
+		err = appendText(cb, k, v)
+	default:
+		err = wrongType(k, tok)
+	}
+	if err != nil {
+		return p.fail(err)
+	}
+	return nil
+}
+
+func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, num json.Number) error {
+	switch k {
+	case indicator.KindInt:
+		v, err := parseJSONInt(string(num))
+		if err != nil {
+			return err
+		}
+		cb.AppendInt(v)
+	case indicator.KindDouble:
+		v, err := strconv.ParseFloat(string(num), 64)
+		if err != nil {
+			return fmt.Errorf("%s is out of range for a double", shorten(string(num)))
+		}
+		cb.AppendDouble(v)
+	default:
+		return wrongType(k, num)
+	}
+	return nil
+}
+
+// maxExponent bounds the exponents parseJSONInt works out exactly; beyond
+// it a non-zero number is too large or not an integer.
+const maxExponent = 1000
+
+// parseJSONInt reads a JSON number as an int64. A fraction or exponent is
+// accepted when the value is exactly an integer (2.0, 1e3), since some
+// producers (pandas, Python floats) write integers that way; the test is
+// done on the decimal digits, so that no float rounding can change a
+// value.
+func parseJSONInt(num string) (int64, error) {
+	v, err := strconv.ParseInt(num, 10, 64)
+	if err == nil {
+		return v, nil
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+	}
+	sign, rest := "", num
+	if strings.HasPrefix(rest, "-") {
+		sign, rest = "-", rest[1:]
+	}
+	mant, expText, _ := strings.Cut(strings.ToLower(rest), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(whole+frac, "0")
+	if digits == "" {
+		return 0, nil
+	}
+	exp := 0
+	if expText != "" {
+		exp, err = strconv.Atoi(expText)
+		if err != nil || exp > maxExponent || exp < -maxExponent {
+			if strings.HasPrefix(expText, "-") {
+				return 0, fmt.Errorf("%s is not an integer", shorten(num))
+			}
+			return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+		}
+	}
+	exp -= len(frac)
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	switch {
+	case exp < 0:
+		return 0, fmt.Errorf("%s is not an integer", shorten(num))
+	case len(trimmed)+exp > 19:
+		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+	}
+	v, err = strconv.ParseInt(sign+trimmed+strings.Repeat("0", exp), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+	}
+	return v, nil
+}
+
+func wrongType(k indicator.Kind, tok json.Token) error {
+	return fmt.Errorf("want %s, got %s", wantJSON(k), describe(tok))
+}
+
+func wantJSON(k indicator.Kind) string {
+	switch k {
+	case indicator.KindInt:
+		return "an int (a JSON number)"
+	case indicator.KindDouble:
+		return "a double (a JSON number)"
+	case indicator.KindBool:
+		return "true or false"
+	case indicator.KindString:
+		return "a string"
+	case indicator.KindTimestamp:
+		return "a timestamp (a string)"
+	case indicator.KindDuration:
+		return "a duration (a string)"
+	}
+	return k.String()
+}
+
+// describe names a JSON token in an error message.
+func describe(tok json.Token) string {
+	switch v := tok.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(v)
+	case json.Number:
+		return shorten(string(v))
+	case string:
+		return "string " + quote(v)
+	case json.Delim:
+		switch v {
+		case '[':
+			return "an array"
+		case '{':
+			return "an object"
+		}
+		return fmt.Sprintf("%q", rune(v))
+	}
+	return fmt.Sprintf("%v", tok)
+}
+
+// shorten bounds unquoted text (a number) in an error message.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	return s[:maxQuoted] + "…"
+}
+
+// fail prefixes err with the current field path.
+func (p *jsonParser) fail(err error) error {
+	return fmt.Errorf("field %q: %w", p.pathString(), err)
+}
+
+// syntax turns a decoder error into a message; an early end of the line
+// is io.EOF to the decoder but a truncated object to the reader.
+func (p *jsonParser) syntax(err error) error {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		err = fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
+	} else {
+		err = fmt.Errorf("invalid JSON: %w", err)
+	}
+	if len(p.path) == 0 {
+		return err
+	}
+	return p.fail(err)
+}
+
+func (p *jsonParser) pathString() string {
+	var sb strings.Builder
+	for i, s := range p.path {
+		if i > 0 {
+			sb.WriteByte('.')
+		}
+		sb.WriteString(s.name)
+		if s.index >= 0 {
+			sb.WriteByte('[')
+			sb.WriteString(strconv.Itoa(s.index))
+			sb.WriteByte(']')
+		}
+	}
+	return sb.String()
+}
