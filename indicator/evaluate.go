@@ -353,6 +353,8 @@ type outcome struct {
 	inNum    bool    // contributes numValue
 	inDen    bool    // contributes denValue
 	observed bool    // numValue is an observation of a mean
+	banded   bool    // dsr, isr: tally per age band
+	band     int     // the age band
 	numValue float64 // ratio, rate: the numerator term; mean: the observation
 	denValue float64 // ratio, rate: the denominator term
 }
@@ -384,6 +386,8 @@ func (w *worker) evaluate(ind *compiledIndicator, o *outcome) (string, error) {
 		return w.proportion(ind, o)
 	case Rate:
 		return w.rate(ind, o)
+	case DSR, ISR:
+		return w.standardised(ind, o)
 	case Mean:
 		o.included, o.inNum, o.observed = true, true, true
 		o.numValue, err = w.number(ind.observation)
@@ -443,6 +447,34 @@ func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
 	o.flags |= inNUMER
 	o.inNum = true
 	o.numValue, err = w.number(ind.numValue)
+	return "numerator_value", err
+}
+
+// standardised: like a rate, with events and population (both 1 per
+// record by default) tallied per age band.
+func (w *worker) standardised(ind *compiledIndicator, o *outcome) (string, error) {
+	band, err := w.number(ind.ageBand)
+	if err != nil {
+		return "age_band", err
+	}
+	if band < 0 || int(band) >= ind.bands() {
+		return "age_band", fmt.Errorf("band %v outside 0..%d", band, ind.bands()-1)
+	}
+	o.banded, o.band = true, int(band)
+	if o.denValue, err = w.numberOr(ind.denValue, 1); err != nil {
+		return "denominator_value", err
+	}
+	if o.denValue < 0 {
+		return "denominator_value", fmt.Errorf("negative population %v", o.denValue)
+	}
+	o.included, o.inDen = true, true
+	field, in, err := w.numerator(ind)
+	if err != nil || !in {
+		return field, err
+	}
+	o.flags |= inNUMER
+	o.inNum = true
+	o.numValue, err = w.numberOr(ind.numValue, 1)
 	return "numerator_value", err
 }
 
@@ -554,7 +586,11 @@ type tally struct {
 	included int64
 	num, den exactSum
 	obs      moments
+	bands    []band // dsr, isr: per age band
 }
+
+// band holds the events and population of one age band.
+type band struct{ num, den exactSum }
 
 func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
 	t := &indicatorTally{maxErrors: maxErrors, strata: make([]map[string]*tally, len(ind.stratifiers))}
@@ -582,6 +618,16 @@ func (t *tally) add(o *outcome) {
 	if o.inDen {
 		t.den.add(o.denValue)
 	}
+	if !o.banded {
+		return
+	}
+	if o.band >= len(t.bands) {
+		t.bands = append(t.bands, make([]band, o.band+1-len(t.bands))...)
+	}
+	if o.inNum {
+		t.bands[o.band].num.add(o.numValue)
+	}
+	t.bands[o.band].den.add(o.denValue)
 }
 
 func (t *tally) merge(o *tally) {
@@ -592,6 +638,13 @@ func (t *tally) merge(o *tally) {
 	t.num.merge(&o.num)
 	t.den.merge(&o.den)
 	t.obs.merge(&o.obs)
+	if len(o.bands) > len(t.bands) {
+		t.bands = append(t.bands, make([]band, len(o.bands)-len(t.bands))...)
+	}
+	for i := range o.bands {
+		t.bands[i].num.merge(&o.bands[i].num)
+		t.bands[i].den.merge(&o.bands[i].den)
+	}
 }
 
 func (t *indicatorTally) add(o *outcome, keys []string) {

@@ -1,6 +1,8 @@
 package indicator
 
 import (
+	"math"
+
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 )
@@ -27,6 +29,7 @@ type compiledIndicator struct {
 	spec                                   *IndicatorSpec
 	ip, den, denex, denexcep, numer, numex *criterion
 	numValue, denValue, observation        *criterion
+	ageBand                                *criterion // dsr, isr
 	stratifiers                            []*compiledStratifier
 	thresholds                             []compiledThreshold
 	level, multiplier                      float64
@@ -37,6 +40,7 @@ type criterionRule struct {
 	key      string
 	get      func(*Criteria) Expr
 	numeric  bool
+	integer  bool
 	allowed  []Type
 	required []Type
 }
@@ -46,14 +50,18 @@ var criterionRules = []criterionRule{
 	{key: "denominator", get: func(c *Criteria) Expr { return c.Denominator }, allowed: allTypes},
 	{key: "denominator_exclusion", get: func(c *Criteria) Expr { return c.DenominatorExclusion }, allowed: allTypes},
 	{key: "denominator_exception", get: func(c *Criteria) Expr { return c.DenominatorException }, allowed: []Type{Proportion}},
-	{key: "numerator", get: func(c *Criteria) Expr { return c.Numerator }, allowed: []Type{Proportion, Ratio, Rate}, required: []Type{Proportion}},
-	{key: "numerator_exclusion", get: func(c *Criteria) Expr { return c.NumeratorExclusion }, allowed: []Type{Proportion, Ratio, Rate}},
-	{key: "numerator_value", get: func(c *Criteria) Expr { return c.NumeratorValue }, numeric: true, allowed: []Type{Ratio, Rate}, required: []Type{Rate}},
-	{key: "denominator_value", get: func(c *Criteria) Expr { return c.DenominatorValue }, numeric: true, allowed: []Type{Ratio, Rate}, required: []Type{Rate}},
+	{key: "numerator", get: func(c *Criteria) Expr { return c.Numerator }, allowed: eventTypes, required: []Type{Proportion}},
+	{key: "numerator_exclusion", get: func(c *Criteria) Expr { return c.NumeratorExclusion }, allowed: eventTypes},
+	{key: "numerator_value", get: func(c *Criteria) Expr { return c.NumeratorValue }, numeric: true, allowed: []Type{Ratio, Rate, DSR, ISR}, required: []Type{Rate}},
+	{key: "denominator_value", get: func(c *Criteria) Expr { return c.DenominatorValue }, numeric: true, allowed: []Type{Ratio, Rate, DSR, ISR}, required: []Type{Rate}},
 	{key: "observation", get: func(c *Criteria) Expr { return c.Observation }, numeric: true, allowed: []Type{Mean}, required: []Type{Mean}},
+	{key: "age_band", get: func(c *Criteria) Expr { return c.AgeBand }, integer: true, allowed: []Type{DSR, ISR}, required: []Type{DSR, ISR}},
 }
 
-var allTypes = []Type{Proportion, Ratio, Rate, Mean, Count}
+var (
+	allTypes   = []Type{Proportion, Ratio, Rate, Mean, Count, DSR, ISR}
+	eventTypes = []Type{Proportion, Ratio, Rate, DSR, ISR}
+)
 
 func hasType(ts []Type, t Type) bool {
 	for _, x := range ts {
@@ -89,6 +97,9 @@ func (c *compiler) compileIndicator(spec *IndicatorSpec) {
 			if r.numeric {
 				want = []*types.Type{types.IntType, types.DoubleType}
 			}
+			if r.integer {
+				want = []*types.Type{types.IntType}
+			}
 			if prog := c.compileExpr(e, owner, r.key, want...); prog != nil {
 				crits[r.key] = &criterion{field: r.key, prog: prog}
 			}
@@ -106,6 +117,8 @@ func (c *compiler) compileIndicator(spec *IndicatorSpec) {
 	ind.ip, ind.den, ind.denex = crits["initial_population"], crits["denominator"], crits["denominator_exclusion"]
 	ind.denexcep, ind.numer, ind.numex = crits["denominator_exception"], crits["numerator"], crits["numerator_exclusion"]
 	ind.numValue, ind.denValue, ind.observation = crits["numerator_value"], crits["denominator_value"], crits["observation"]
+	ind.ageBand = crits["age_band"]
+	c.checkStandardisation(spec, owner)
 	ind.stratifiers = c.compileStratifiers(spec, owner)
 	ind.thresholds = c.compileThresholds(spec, owner)
 	c.set.indicators = append(c.set.indicators, ind)
@@ -126,7 +139,7 @@ func (c *compiler) checkIndicatorHeader(spec *IndicatorSpec, owner string) bool 
 		}
 	}
 	if !hasType(allTypes, spec.Type) {
-		bad("type", "unknown type %q (want proportion, ratio, rate, mean or count)", spec.Type)
+		bad("type", "unknown type %q (want proportion, ratio, rate, mean, count, dsr or isr)", spec.Type)
 	}
 	switch spec.Polarity {
 	case "", HigherIsBetter, LowerIsBetter, NoJudgement:
@@ -140,6 +153,48 @@ func (c *compiler) checkIndicatorHeader(spec *IndicatorSpec, owner string) bool 
 		bad("multiplier", "multiplier must be positive, got %v", spec.Multiplier)
 	}
 	return ok
+}
+
+// checkStandardisation checks the standard population of a DSR and the
+// reference of an ISR, and that other types have neither.
+func (c *compiler) checkStandardisation(spec *IndicatorSpec, owner string) {
+	bad := func(field, format string, args ...any) {
+		c.diag(spec.Pos, owner, field, ErrInvalidDefinition, format, args...)
+	}
+	nonNegative := func(field string, xs []float64) {
+		for i, x := range xs {
+			if !(x >= 0) || math.IsInf(x, 0) {
+				bad(field, "band %d: %v is not a finite number >= 0", i, x)
+			}
+		}
+	}
+	switch spec.Type {
+	case DSR:
+		if len(spec.StandardPopulation) == 0 {
+			bad("standard_population", "a dsr indicator needs a standard_population (esp2013 or a list of band weights)")
+		}
+		nonNegative("standard_population", spec.StandardPopulation)
+	case ISR:
+		if len(spec.ReferenceCounts) == 0 || len(spec.ReferenceCounts) != len(spec.ReferencePopulations) {
+			bad("reference", "an isr indicator needs reference counts and populations of the same length, or reference_rates")
+		}
+		nonNegative("reference.counts", spec.ReferenceCounts)
+		nonNegative("reference.populations", spec.ReferencePopulations)
+	}
+	if spec.Type != DSR && len(spec.StandardPopulation) > 0 {
+		bad("standard_population", "only a dsr indicator takes a standard_population")
+	}
+	if spec.Type != ISR && (len(spec.ReferenceCounts) > 0 || len(spec.ReferencePopulations) > 0) {
+		bad("reference", "only an isr indicator takes a reference")
+	}
+}
+
+// bands returns the number of age bands of a dsr or isr indicator.
+func (ind *compiledIndicator) bands() int {
+	if ind.spec.Type == DSR {
+		return len(ind.spec.StandardPopulation)
+	}
+	return len(ind.spec.ReferenceCounts)
 }
 
 func (c *compiler) compileStratifiers(spec *IndicatorSpec, owner string) []*compiledStratifier {

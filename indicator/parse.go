@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/indicator/stats"
 )
 
 // maxSourceBytes bounds the YAML accepted by Parse, so that a hostile file
@@ -436,8 +438,41 @@ func (p *parser) indicator(n *yaml.Node) IndicatorSpec {
 		"numerator_value":       exprKey("numerator_value", &c.NumeratorValue),
 		"denominator_value":     exprKey("denominator_value", &c.DenominatorValue),
 		"observation":           exprKey("observation", &c.Observation),
+		"age_band":              exprKey("age_band", &c.AgeBand),
+		"standard_population": func(v *yaml.Node) {
+			if v.Kind == yaml.ScalarNode && strings.EqualFold(v.Value, "esp2013") {
+				ind.StandardPopulation = stats.ESP2013Copy()
+				return
+			}
+			ind.StandardPopulation = p.floats(v, owner, "standard_population")
+		},
+		"reference_rates": func(v *yaml.Node) {
+			ind.ReferenceCounts = p.floats(v, owner, "reference_rates")
+			ind.ReferencePopulations = make([]float64, len(ind.ReferenceCounts))
+			for i := range ind.ReferencePopulations {
+				ind.ReferencePopulations[i] = 1
+			}
+		},
+		"reference": func(v *yaml.Node) {
+			p.fields(v, owner+" reference", map[string]func(*yaml.Node){
+				"counts":      func(x *yaml.Node) { ind.ReferenceCounts = p.floats(x, owner, "reference.counts") },
+				"populations": func(x *yaml.Node) { ind.ReferencePopulations = p.floats(x, owner, "reference.populations") },
+			})
+		},
 	})
 	return ind
+}
+
+// floats reads a list of numbers.
+func (p *parser) floats(n *yaml.Node, owner, field string) []float64 {
+	var out []float64
+	for _, it := range p.items(n, owner, field) {
+		var x float64
+		if p.float(it, owner, field, &x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (p *parser) thresholds(n *yaml.Node, owner string) []ThresholdSpec {

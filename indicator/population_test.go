@@ -472,6 +472,7 @@ schema:
   fields:
     ip: bool
     counted: bool
+    excl: bool
     events: int
     years: double
 indicators:
@@ -487,12 +488,19 @@ indicators:
     numerator: counted
     numerator_value: events
     denominator_value: years
+  - id: RATE-NUMEX
+    type: rate
+    initial_population: ip
+    numerator: counted
+    numerator_exclusion: excl
+    numerator_value: events
+    denominator_value: years
 `
 
 type rateRow struct {
-	ip, counted bool
-	events      int64
-	years       float64
+	ip, counted, excl bool
+	events            int64
+	years             float64
 }
 
 func rateBatch(t testing.TB, set *indicator.Set, rows []rateRow) *indicator.Batch {
@@ -502,6 +510,7 @@ func rateBatch(t testing.TB, set *indicator.Set, rows []rateRow) *indicator.Batc
 	for _, r := range rows {
 		b.Field(field(t, s, "ip")).AppendBool(r.ip)
 		b.Field(field(t, s, "counted")).AppendBool(r.counted)
+		b.Field(field(t, s, "excl")).AppendBool(r.excl)
 		b.Field(field(t, s, "events")).AppendInt(r.events)
 		b.Field(field(t, s, "years")).AppendDouble(r.years)
 		require.NoError(t, b.EndRow())
@@ -628,6 +637,28 @@ func TestRateNumeratorCriterionLimitsEventsNotPersonTime(t *testing.T) {
 	assert.Equal(t, "exact", r.Method)
 	assert.Equal(t, indicator.Accounting{Read: 4, Included: 3, Excluded: 1}, r.Accounting)
 	assert.Equal(t, int64(3), r.Populations.InitialPopulation)
+}
+
+// TestRateNumeratorExclusion: a numerator exclusion removes the record's
+// events but not its person-time, and the populations are counted before
+// the exclusion, as FHIR does.
+func TestRateNumeratorExclusion(t *testing.T) {
+	set := mustLoad(t, rateYAML)
+	rows := []rateRow{
+		{ip: true, counted: true, events: 3, years: 10},
+		{ip: true, counted: true, excl: true, events: 4, years: 20}, // excluded events
+		{ip: true, counted: false, excl: true, events: 8, years: 5}, // NUMEX without NUMER: nothing
+		{ip: true, counted: true, events: 2, years: 30},
+		{ip: false, counted: true, excl: true, events: 9, years: 40}, // outside
+	}
+	r := result(t, run(t, set, []*indicator.Batch{rateBatch(t, set, rows)}), "RATE-NUMEX")
+	assert.Equal(t, 5.0, float64(r.Numerator), "events of NUMER ∧ ¬NUMEX")
+	assert.Equal(t, 65.0, float64(r.Denominator), "person-time of the whole population")
+	assert.InDelta(t, 5.0/65.0, float64(r.Value), 1e-15)
+	assert.Equal(t, indicator.Accounting{Read: 5, Included: 4, Excluded: 1}, r.Accounting)
+	assert.Equal(t, indicator.Populations{
+		InitialPopulation: 4, Denominator: 4, Numerator: 3, NumeratorExclusion: 1,
+	}, r.Populations)
 }
 
 // ---------------------------------------------------------------------------

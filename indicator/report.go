@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -61,7 +62,8 @@ type Estimate struct {
 	Lower  Float   `json:"lower"`
 	Upper  Float   `json:"upper"`
 	Level  float64 `json:"level,omitempty"`
-	Method string  `json:"method,omitempty"` // "wilson", "exact", "byar", "student-t", or "" without interval
+	Method string  `json:"method,omitempty"` // "wilson", "exact", "byar", "student-t", "dobson", or "" without interval
+	Note   string  `json:"note,omitempty"`   // why a value is missing, e.g. "not computed: fewer than 10 events"
 }
 
 // Populations counts the records in each population, as a FHIR
@@ -172,11 +174,11 @@ func formatParam(v ref.Val) string {
 
 func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
 	sp := ind.spec
-	est, num, den := ind.estimate(&t.all)
+	est, note, num, den := ind.estimate(&t.all)
 	r := Result{
 		ID: sp.ID, Version: sp.Version, Title: sp.Title, Type: sp.Type, Polarity: sp.Polarity,
 		Unit: sp.Unit, Multiplier: ind.multiplier, Target: sp.Target,
-		Estimate: ind.scale(est), Numerator: Float(num), Denominator: Float(den),
+		Estimate: ind.scale(est, note), Numerator: Float(num), Denominator: Float(den),
 		Populations: t.all.populations(),
 		Accounting: Accounting{
 			Read: read, Included: t.all.included, Errored: t.errored,
@@ -204,10 +206,10 @@ func (ind *compiledIndicator) strata(m map[string]*tally, benchmark float64) []S
 	out := make([]Stratum, 0, len(keys))
 	for _, k := range keys {
 		t := m[k]
-		est, num, den := ind.estimate(t)
+		est, note, num, den := ind.estimate(t)
 		out = append(out, Stratum{
 			Values:   strings.Split(k, string(rune(strataSep))),
-			Estimate: ind.scale(est), Numerator: Float(num), Denominator: Float(den),
+			Estimate: ind.scale(est, note), Numerator: Float(num), Denominator: Float(den),
 			Populations: t.populations(), Included: t.included,
 			Comparison: string(stats.CompareToBenchmark(est, benchmark, comparePolarity(ind.spec.Polarity))),
 		})
@@ -242,23 +244,19 @@ func comparePolarity(p Polarity) stats.Polarity {
 }
 
 // estimate computes the unscaled value and interval of a tally, with the
-// numerator and denominator behind it.
-func (ind *compiledIndicator) estimate(t *tally) (stats.Estimate, float64, float64) {
-	undefined := stats.Estimate{Value: nan(), Lower: nan(), Upper: nan()}
-	var num, den float64
-	var est stats.Estimate
+// numerator and denominator behind it and a note when no value exists.
+func (ind *compiledIndicator) estimate(t *tally) (est stats.Estimate, note string, num, den float64) {
 	var err error
 	switch ind.spec.Type {
 	case Proportion:
-		num = float64(t.pops[4] - t.pops[5])
-		den = float64(t.included)
+		num, den = float64(t.pops[4]-t.pops[5]), float64(t.included)
 		est, err = stats.Proportion(num, den, ind.level)
 	case Rate:
 		num, den = t.num.value(), t.den.value()
 		est, err = stats.Rate(num, den, ind.level)
 	case Ratio:
 		num, den = t.num.value(), t.den.value()
-		est = undefined
+		est = undefined()
 		if den != 0 {
 			est.Value = num / den
 		}
@@ -266,24 +264,54 @@ func (ind *compiledIndicator) estimate(t *tally) (stats.Estimate, float64, float
 		mean, sd := t.obs.meanSD()
 		num, den = t.obs.sum.value(), float64(t.obs.n)
 		est, err = stats.MeanFromSummary(den, mean, sd, ind.level)
-		if err != nil {
-			est, err = undefined, nil
+		if err != nil && t.obs.n > 0 {
+			est, err = undefined(), nil
 			est.Value = mean
+			note = "no interval: fewer than 2 observations"
 		}
+	case DSR, ISR:
+		num, den = t.num.value(), t.den.value()
+		est, err = ind.standardise(t)
 	case Count:
 		num = float64(t.included)
 		den = num
-		est = stats.Estimate{Value: num, Lower: nan(), Upper: nan()}
+		est = undefined()
+		est.Value = num
 	}
 	if err != nil {
-		est = undefined
+		est, note = undefined(), noteFor(err)
 	}
-	return est, num, den
+	return est, note, num, den
 }
 
-func (ind *compiledIndicator) scale(e stats.Estimate) Estimate {
+func undefined() stats.Estimate {
+	return stats.Estimate{Value: nan(), Lower: nan(), Upper: nan()}
+}
+
+// standardise computes a DSR or ISR from the tally's age bands.
+func (ind *compiledIndicator) standardise(t *tally) (stats.Estimate, error) {
+	n := ind.bands()
+	counts, pops := make([]float64, n), make([]float64, n)
+	for i := range t.bands {
+		counts[i], pops[i] = t.bands[i].num.value(), t.bands[i].den.value()
+	}
+	if ind.spec.Type == ISR {
+		return stats.ISRatio(counts, pops, ind.spec.ReferenceCounts, ind.spec.ReferencePopulations, ind.level)
+	}
+	return stats.DSR(counts, pops, ind.spec.StandardPopulation, ind.level)
+}
+
+// noteFor explains why a value could not be computed.
+func noteFor(err error) string {
+	if errors.Is(err, stats.ErrTooFewEvents) {
+		return "not computed: fewer than 10 events"
+	}
+	return "not computed: " + err.Error()
+}
+
+func (ind *compiledIndicator) scale(e stats.Estimate, note string) Estimate {
 	m := ind.multiplier
-	out := Estimate{Value: Float(e.Value * m), Lower: Float(e.Lower * m), Upper: Float(e.Upper * m), Method: e.Method}
+	out := Estimate{Value: Float(e.Value * m), Lower: Float(e.Lower * m), Upper: Float(e.Upper * m), Method: e.Method, Note: note}
 	if e.Method != "" {
 		out.Level = e.Level
 	}

@@ -68,6 +68,8 @@ const (
 	Rate       Type = "rate"
 	Mean       Type = "mean"
 	Count      Type = "count"
+	DSR        Type = "dsr" // directly standardised rate
+	ISR        Type = "isr" // indirectly standardised ratio
 )
 
 // Polarity says which direction of an indicator is good.
@@ -94,6 +96,7 @@ type Criteria struct {
 	NumeratorValue       Expr // ratio and rate: a number summed over the numerator population
 	DenominatorValue     Expr // ratio and rate: a number summed over the denominator population
 	Observation          Expr // mean: the measured value
+	AgeBand              Expr // dsr and isr: the 0-based band index (int) of the record
 }
 
 // StratifierSpec splits results into strata by the values of one or more
@@ -130,5 +133,13 @@ type IndicatorSpec struct {
 	Stratifiers []StratifierSpec
 	Tags        []string
 	Criteria    Criteria
-	Pos         Position
+	// Standardisation (dsr, isr): StandardPopulation weights each band of a
+	// DSR ("esp2013" in YAML gives stats.ESP2013); an ISR's expected count
+	// uses ReferenceCounts / ReferencePopulations per band (YAML:
+	// reference: {counts, populations}, or reference_rates: [...] with
+	// populations of 1).
+	StandardPopulation   []float64
+	ReferenceCounts      []float64
+	ReferencePopulations []float64
+	Pos                  Position
 }

@@ -48,7 +48,6 @@ type jsonlReader struct {
 	cfg    config
 	sc     *bufio.Scanner
 	line   int
-	br     bytes.Reader
 	p      jsonParser
 }
 
@@ -68,13 +67,7 @@ func (r *jsonlReader) readRow(_ context.Context, b *indicator.BatchBuilder) erro
 	if err != nil {
 		return err
 	}
-	r.br.Reset(data)
-	// A decoder per line keeps line numbers exact and lets a bad line never
-	// desynchronise the next; encoding/json has no way to reset one.
-	r.p.dec = json.NewDecoder(&r.br)
-	r.p.dec.UseNumber()
-	r.p.path = r.p.path[:0]
-	if err := r.p.record(b); err != nil {
+	if err := r.p.record(data, b); err != nil {
 		return fmt.Errorf("source: JSONL line %d: %w: %w", r.line, err, indicator.ErrInvalidData)
 	}
 	if err := b.EndRow(); err != nil {
@@ -131,45 +124,65 @@ type pathSeg struct {
 	index int // -1 outside a list
 }
 
-// jsonParser reads one record from a token stream into a BatchBuilder.
+// jsonParser reads one record from a line of JSON into a BatchBuilder.
 type jsonParser struct {
-	dec    *json.Decoder
+	lex    lexer
 	top    *jsonLevel
 	ignore bool
 	path   []pathSeg
 	seen   [][]bool // by object depth, reused across records
 }
 
-func (p *jsonParser) record(b *indicator.BatchBuilder) error {
-	tok, err := p.dec.Token()
-	if err != nil {
-		return p.syntax(err)
+// record reads one line. The line is checked with json.Valid first, which
+// is fast and exact, so that the walk that follows needs no syntax checks
+// and malformed JSON gets encoding/json's own message.
+func (p *jsonParser) record(data []byte, b *indicator.BatchBuilder) error {
+	if !json.Valid(data) {
+		return syntaxError(data)
 	}
-	if tok != json.Delim('{') {
+	// One string per line: string values become substrings of it, which
+	// the batch keeps alive, instead of one allocation each.
+	p.lex = lexer{s: string(data)}
+	p.path = p.path[:0]
+	tok, err := p.lex.token()
+	if err != nil {
+		return p.invalid(err)
+	}
+	if tok.kind != tokObject {
 		return fmt.Errorf("want a JSON object, got %s", describe(tok))
 	}
-	if err := p.object(p.top, 0, b, nil); err != nil {
-		return err
+	return p.object(p.top, 0, b, nil)
+}
+
+// syntaxError describes why data is not valid JSON; json.Unmarshal gives
+// the offset of the error, where a Decoder would not.
+func syntaxError(data []byte) error {
+	var raw json.RawMessage
+	err := json.Unmarshal(data, &raw)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("invalid JSON at column %d: %w", se.Offset, err)
 	}
-	switch _, err := p.dec.Token(); {
-	case err == io.EOF:
-		return nil
-	case err != nil:
-		return p.syntax(err)
-	}
-	return errors.New("more than one JSON value on the line")
+	return fmt.Errorf("invalid JSON: %w", err)
+}
+
+// invalid reports a lexer error, which json.Valid should have prevented.
+func (p *jsonParser) invalid(err error) error {
+	return fmt.Errorf("invalid JSON near column %d: %w", p.lex.i+1, err)
 }
 
 // object reads the members of an object whose '{' has been read. Fields
 // go to the batch's columns (parent nil) or to an event of parent.
 func (p *jsonParser) object(lv *jsonLevel, depth int, b *indicator.BatchBuilder, parent *indicator.ColumnBuilder) error {
 	seen := p.seenAt(depth, len(lv.fields))
-	for p.dec.More() {
-		tok, err := p.dec.Token()
-		if err != nil {
-			return p.syntax(err)
+	for p.lex.more('}') {
+		key, err := p.lex.str()
+		if err == nil {
+			err = p.lex.colon()
 		}
-		key, _ := tok.(string) // the decoder only returns strings as keys
+		if err != nil {
+			return p.invalid(err)
+		}
 		i, ok := lv.index[key]
 		if !ok {
 			if err := p.unknown(key); err != nil {
@@ -187,9 +200,6 @@ func (p *jsonParser) object(lv *jsonLevel, depth int, b *indicator.BatchBuilder,
 		}
 		p.path = p.path[:len(p.path)-1]
 	}
-	if _, err := p.dec.Token(); err != nil { // the closing '}'
-		return p.syntax(err)
-	}
 	for i, f := range lv.fields {
 		if !seen[i] && !f.Nullable && f.Kind != indicator.KindList && f.Kind != indicator.KindEvents {
 			p.path = append(p.path, pathSeg{name: f.Name, index: -1})
@@ -205,9 +215,8 @@ func (p *jsonParser) unknown(key string) error {
 		p.path = append(p.path, pathSeg{name: key, index: -1})
 		return fmt.Errorf("unknown field %q (no such schema field; WithIgnoreUnknown skips it)", p.pathString())
 	}
-	var skip json.RawMessage
-	if err := p.dec.Decode(&skip); err != nil {
-		return p.syntax(err)
+	if err := p.lex.skip(); err != nil {
+		return p.invalid(err)
 	}
 	return nil
 }
@@ -236,13 +245,13 @@ func (p *jsonParser) seenAt(depth, n int) []bool {
 // value reads the value of field i of lv, whose name is on the path.
 func (p *jsonParser) value(lv *jsonLevel, i, depth int, cb indicator.ColumnBuilder) error {
 	f := &lv.fields[i]
-	tok, err := p.dec.Token()
+	tok, err := p.lex.token()
 	if err != nil {
-		return p.syntax(err)
+		return p.invalid(err)
 	}
 	switch {
-	case f.Kind == indicator.KindList && tok == nil,
-		f.Kind == indicator.KindEvents && tok == nil:
+	case f.Kind == indicator.KindList && tok.kind == tokNull,
+		f.Kind == indicator.KindEvents && tok.kind == tokNull:
 		return nil // an empty list
 	case f.Kind == indicator.KindList:
 		return p.list(tok, f.Elem, cb)
@@ -252,79 +261,71 @@ func (p *jsonParser) value(lv *jsonLevel, i, depth int, cb indicator.ColumnBuild
 	return p.scalar(tok, f.Kind, f.Nullable, cb)
 }
 
-func (p *jsonParser) list(tok json.Token, elem indicator.Kind, cb indicator.ColumnBuilder) error {
-	if tok != json.Delim('[') {
+func (p *jsonParser) list(tok token, elem indicator.Kind, cb indicator.ColumnBuilder) error {
+	if tok.kind != tokArray {
 		return p.fail(fmt.Errorf("want an array, got %s", describe(tok)))
 	}
 	seg := &p.path[len(p.path)-1]
-	for k := 0; p.dec.More(); k++ {
+	for k := 0; p.lex.more(']'); k++ {
 		seg.index = k
-		tok, err := p.dec.Token()
+		tok, err := p.lex.token()
 		if err != nil {
-			return p.syntax(err)
+			return p.invalid(err)
 		}
 		if err := p.scalar(tok, elem, false, cb); err != nil {
 			return err
 		}
 	}
 	seg.index = -1
-	if _, err := p.dec.Token(); err != nil { // the closing ']'
-		return p.syntax(err)
-	}
 	return nil
 }
 
-func (p *jsonParser) events(tok json.Token, lv *jsonLevel, depth int, cb indicator.ColumnBuilder) error {
-	if tok != json.Delim('[') {
+func (p *jsonParser) events(tok token, lv *jsonLevel, depth int, cb indicator.ColumnBuilder) error {
+	if tok.kind != tokArray {
 		return p.fail(fmt.Errorf("want an array of objects, got %s", describe(tok)))
 	}
-	seg := &p.path[len(p.path)-1]
-	for k := 0; p.dec.More(); k++ {
-		seg.index = k
-		tok, err := p.dec.Token()
+	for k := 0; p.lex.more(']'); k++ {
+		p.path[len(p.path)-1].index = k // not a pointer: object may grow the path
+		tok, err := p.lex.token()
 		if err != nil {
-			return p.syntax(err)
+			return p.invalid(err)
 		}
-		if tok != json.Delim('{') {
+		if tok.kind != tokObject {
 			return p.fail(fmt.Errorf("want an object, got %s", describe(tok)))
 		}
 		if err := p.object(lv, depth+1, nil, &cb); err != nil {
 			return err
 		}
 		cb.EndEvent()
-		seg = &p.path[len(p.path)-1] // the path may have been reallocated
 	}
-	seg.index = -1
-	if _, err := p.dec.Token(); err != nil { // the closing ']'
-		return p.syntax(err)
-	}
+	p.path[len(p.path)-1].index = -1
 	return nil
 }
 
 // scalar appends one scalar value, or says why tok is not one of kind k.
-func (p *jsonParser) scalar(tok json.Token, k indicator.Kind, nullable bool, cb indicator.ColumnBuilder) error {
+func (p *jsonParser) scalar(tok token, k indicator.Kind, nullable bool, cb indicator.ColumnBuilder) error {
 	var err error
-	switch v := tok.(type) {
-	case nil:
+	switch tok.kind {
+	case tokNull:
 		if !nullable {
 			return p.fail(errors.New("null, but the value is not nullable"))
 		}
 		cb.AppendNull()
 		return nil
-	case json.Number:
-		err = appendNumber(cb, k, v)
-	case bool:
+	case tokNumber:
+		err = appendNumber(cb, k, tok)
+	case tokTrue, tokFalse:
 		if k != indicator.KindBool {
 			err = wrongType(k, tok)
 			break
 		}
-		cb.AppendBool(v)
-	case string:
+		cb.AppendBool(tok.kind == tokTrue)
+	case tokString:
 		if k != indicator.KindString && k != indicator.KindTimestamp && k != indicator.KindDuration {
 			err = wrongType(k, tok)
 			break
 		}
-		err = appendText(cb, k, v)
+		err = appendText(cb, k, tok.text)
 	default:
 		err = wrongType(k, tok)
 	}
@@ -334,22 +335,23 @@ func (p *jsonParser) scalar(tok json.Token, k indicator.Kind, nullable bool, cb 
 	return nil
 }
 
-func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, num json.Number) error {
+func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, tok token) error {
+	num := tok.text
 	switch k {
 	case indicator.KindInt:
-		v, err := parseJSONInt(string(num))
+		v, err := parseJSONInt(num)
 		if err != nil {
 			return err
 		}
 		cb.AppendInt(v)
 	case indicator.KindDouble:
-		v, err := strconv.ParseFloat(string(num), 64)
+		v, err := strconv.ParseFloat(num, 64)
 		if err != nil {
-			return fmt.Errorf("%s is out of range for a double", shorten(string(num)))
+			return fmt.Errorf("%s is out of range for a double", shorten(num))
 		}
 		cb.AppendDouble(v)
 	default:
-		return wrongType(k, num)
+		return wrongType(k, tok)
 	}
 	return nil
 }
@@ -407,7 +409,7 @@ func parseJSONInt(num string) (int64, error) {
 	return v, nil
 }
 
-func wrongType(k indicator.Kind, tok json.Token) error {
+func wrongType(k indicator.Kind, tok token) error {
 	return fmt.Errorf("want %s, got %s", wantJSON(k), describe(tok))
 }
 
@@ -430,26 +432,24 @@ func wantJSON(k indicator.Kind) string {
 }
 
 // describe names a JSON token in an error message.
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case nil:
+func describe(tok token) string {
+	switch tok.kind {
+	case tokNull:
 		return "null"
-	case bool:
-		return strconv.FormatBool(v)
-	case json.Number:
-		return shorten(string(v))
-	case string:
-		return "string " + quote(v)
-	case json.Delim:
-		switch v {
-		case '[':
-			return "an array"
-		case '{':
-			return "an object"
-		}
-		return fmt.Sprintf("%q", rune(v))
+	case tokTrue:
+		return "true"
+	case tokFalse:
+		return "false"
+	case tokNumber:
+		return shorten(tok.text)
+	case tokString:
+		return "string " + quote(tok.text)
+	case tokArray:
+		return "an array"
+	case tokObject:
+		return "an object"
 	}
-	return fmt.Sprintf("%v", tok)
+	return "nothing"
 }
 
 // shorten bounds unquoted text (a number) in an error message.
@@ -463,24 +463,6 @@ func shorten(s string) string {
 // fail prefixes err with the current field path.
 func (p *jsonParser) fail(err error) error {
 	return fmt.Errorf("field %q: %w", p.pathString(), err)
-}
-
-// syntax turns a decoder error into a message; an early end of the line
-// is io.EOF to the decoder but a truncated object to the reader.
-func (p *jsonParser) syntax(err error) error {
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		err = fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
-	} else {
-		err = fmt.Errorf("invalid JSON: %w", err)
-	}
-	if len(p.path) == 0 {
-		return err
-	}
-	return p.fail(err)
 }
 
 func (p *jsonParser) pathString() string {

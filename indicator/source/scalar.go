@@ -98,9 +98,15 @@ func parseBool(s, t string) (bool, error) {
 // parseTimestamp accepts RFC 3339 (any offset, converted to UTC) or a plain
 // date (UTC midnight), like the indicator package's parameters.
 func parseTimestamp(s, t string) (time.Time, error) {
-	v, err := time.Parse(time.RFC3339Nano, t)
+	// Try the layout that fits the length first: a failed Parse allocates
+	// its error, which would cost more than the parse itself.
+	first, second := time.RFC3339Nano, time.DateOnly
+	if len(t) == len(time.DateOnly) {
+		first, second = second, first
+	}
+	v, err := time.Parse(first, t)
 	if err != nil {
-		v, err = time.Parse(time.DateOnly, t)
+		v, err = time.Parse(second, t)
 	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s is not a timestamp (want RFC 3339 or YYYY-MM-DD)", quote(s))

@@ -127,7 +127,6 @@ func (w *RowWriter) col(i int) (indicator.ColumnBuilder, bool) {
 	return w.b.Field(i), true
 }
 
-
 // Int sets int field i (or a double field, converted).
 func (w *RowWriter) Int(i int, v int64) {
 	if cb, ok := w.col(i); ok {

@@ -68,11 +68,11 @@ var conditionSpecs = [nConditions]conditionSpec{
 		depOR: 1.08, maleOR: 0.9, meanYears: 15, minOnsetAge: 1,
 	},
 	depression: {
-		knots: ageKnots{0, 1.35, 12.15, 14.85, 14.85, 14.85, 13.5, 10.8, 10.8, 10.8, 10.8},
+		knots: ageKnots{0, 1.35, 12, 15, 15, 15, 13.5, 10.8, 10.8, 10.8, 10.8},
 		depOR: 1.15, maleOR: 0.55, meanYears: 6, minOnsetAge: 12,
 	},
 	diabetes: {
-		knots: ageKnots{0.107, 0.214, 0.642, 1.605, 4.066, 8.025, 12.305, 15.515, 16.585, 13.91, 11.77},
+		knots: ageKnots{0.02, 0.2, 0.65, 1.6, 4.1, 8, 12.3, 15.5, 16.6, 13.9, 11.8},
 		depOR: 1.12, maleOR: 1.3, meanYears: 9, minOnsetAge: 25,
 	},
 	hypertension: {
@@ -86,7 +86,7 @@ var conditionSpecs = [nConditions]conditionSpec{
 		raisedBy: [4]riskFactor{{diabetes, 1.8}, {hypertension, 1.6}},
 	},
 	atrialFibrillation: {
-		knots: ageKnots{0, 0, 0.022, 0.072, 0.216, 0.576, 1.584, 3.96, 7.92, 10.8, 10.8},
+		knots: ageKnots{0, 0, 0.02, 0.07, 0.22, 0.58, 1.6, 4, 7.9, 10.8, 10.8},
 		depOR: 1.03, maleOR: 1.5, meanYears: 6, minOnsetAge: 30,
 		raisedBy: [4]riskFactor{{hypertension, 1.4}, {chd, 1.4}},
 	},
@@ -96,12 +96,12 @@ var conditionSpecs = [nConditions]conditionSpec{
 		raisedBy: [4]riskFactor{{chd, 3.5}, {atrialFibrillation, 3}, {hypertension, 1.5}, {diabetes, 1.7}},
 	},
 	strokeTIA: {
-		knots: ageKnots{0, 0, 0.034, 0.102, 0.272, 0.68, 1.496, 3.06, 5.44, 6.8, 6.8},
+		knots: ageKnots{0, 0, 0.035, 0.1, 0.27, 0.68, 1.5, 3.1, 5.4, 6.8, 6.8},
 		depOR: 1.1, maleOR: 1.2, meanYears: 6, minOnsetAge: 30,
 		raisedBy: [4]riskFactor{{atrialFibrillation, 2.2}, {hypertension, 1.8}, {diabetes, 1.5}, {chd, 1.5}},
 	},
 	ckd: {
-		knots: ageKnots{0, 0, 0.078, 0.234, 0.546, 1.17, 2.73, 6.24, 13.26, 19.5, 21.84},
+		knots: ageKnots{0, 0, 0.08, 0.23, 0.55, 1.2, 2.7, 6.2, 13.3, 19.5, 21.8},
 		depOR: 1.08, maleOR: 0.8, meanYears: 6, minOnsetAge: 30,
 		raisedBy: [4]riskFactor{{diabetes, 2.8}, {hypertension, 2.3}, {heartFailure, 2}},
 	},
@@ -116,7 +116,7 @@ var conditionSpecs = [nConditions]conditionSpec{
 		raisedBy: [4]riskFactor{{strokeTIA, 2}, {diabetes, 1.4}},
 	},
 	cancer: {
-		knots: ageKnots{0.055, 0.11, 0.22, 0.44, 1.1, 2.42, 4.95, 8.8, 12.1, 13.2, 13.2},
+		knots: ageKnots{0.05, 0.1, 0.2, 0.45, 1.1, 2.4, 5, 8.8, 12, 13, 13},
 		depOR: 1.03, maleOR: 1, meanYears: 6, minOnsetAge: 15,
 	},
 }
@@ -124,9 +124,24 @@ var conditionSpecs = [nConditions]conditionSpec{
 // conditionAgeOdds and conditionDepOdds are conditionSpecs expanded per
 // age and per quintile; built once, never modified.
 var (
-	conditionAgeOdds = buildConditionAgeOdds()
-	conditionDepOdds = buildConditionDepOdds()
+	conditionAgeOdds   = buildConditionAgeOdds()
+	conditionDepOdds   = buildConditionDepOdds()
+	conditionRiskMasks = buildConditionRiskMasks()
 )
+
+// buildConditionRiskMasks returns, per condition, the bit mask of its risk
+// factors, so that patients without any skip the risk-factor loop.
+func buildConditionRiskMasks() [nConditions]uint32 {
+	var t [nConditions]uint32
+	for c, s := range conditionSpecs {
+		for _, f := range s.raisedBy {
+			if f.ratio != 0 {
+				t[c] |= 1 << f.cond
+			}
+		}
+	}
+	return t
+}
 
 func buildConditionAgeOdds() [nConditions][MaxAge + 1]float64 {
 	var t [nConditions][MaxAge + 1]float64
@@ -165,6 +180,9 @@ func (d *draft) odds(c condition) float64 {
 	o := conditionAgeOdds[c][d.age] * conditionDepOdds[c][d.quintile]
 	if d.male {
 		o *= s.maleOR
+	}
+	if d.conds&conditionRiskMasks[c] == 0 {
+		return o
 	}
 	for _, f := range s.raisedBy {
 		if f.ratio != 0 && d.has(f.cond) {
@@ -260,14 +278,14 @@ func (m *model) appendConditions(dst []Condition, d *draft) []Condition {
 			dst = append(dst, Condition{Code: d.code[c], Onset: m.date(d.onset[c])})
 		}
 	}
-	sortByDate(dst, func(c *Condition) int64 { return c.Onset.Unix() })
+	sortConditions(dst)
 	return dst
 }
 
-// sortByDate is a stable insertion sort by key (tiny slices).
-func sortByDate[T any](s []T, key func(*T) int64) {
+// sortConditions is a stable insertion sort by onset.
+func sortConditions(s []Condition) {
 	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && key(&s[j]) < key(&s[j-1]); j-- {
+		for j := i; j > 0 && s[j].Onset.Before(s[j-1].Onset); j-- {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}

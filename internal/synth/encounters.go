@@ -80,19 +80,20 @@ func (d *draft) lengthOfStay(r *rng, k encounterClass) int {
 	return 0
 }
 
-// appendEncounters appends Poisson numbers of encounters of each class at
-// uniform days in the event window, ordered by date.
+// appendEncounters appends the patient's encounters in date order. The
+// classes are independent Poisson processes over the event window,
+// generated as their superposition (see appendObservations).
 func (m *model) appendEncounters(dst []Encounter, r *rng, d *draft) []Encounter {
-	start, years := len(dst), d.windowYears()
+	var rates [nEncounterClasses]float64
+	total := 0.0
 	for k := range nEncounterClasses {
-		for range r.poisson(d.yearlyRate(k) * years) {
-			dst = append(dst, Encounter{
-				Class:        encounterClassNames[k],
-				Start:        m.date(d.eventDay(r)),
-				LengthOfStay: d.lengthOfStay(r, k),
-			})
-		}
+		rates[k] = d.yearlyRate(k)
+		total += rates[k]
 	}
-	sortByDate(dst[start:], func(e *Encounter) int64 { return e.Start.Unix() })
+	clock := d.arrivals(total)
+	for day, ok := clock.next(r); ok; day, ok = clock.next(r) {
+		k := encounterClass(pickIndex(r, rates[:], total))
+		dst = append(dst, Encounter{Class: encounterClassNames[k], Start: m.date(day), LengthOfStay: d.lengthOfStay(r, k)})
+	}
 	return dst
 }

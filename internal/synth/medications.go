@@ -200,6 +200,15 @@ func (m *model) appendMedications(dst []Medication, d *draft) []Medication {
 			dst = append(dst, Medication{Code: medicationCodes[k], Start: m.date(d.medStart[k])})
 		}
 	}
-	sortByDate(dst, func(x *Medication) int64 { return x.Start.Unix() })
+	sortMedications(dst)
 	return dst
+}
+
+// sortMedications is a stable insertion sort by start date.
+func sortMedications(s []Medication) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j].Start.Before(s[j-1].Start); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package synth
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Observation codes.
 const (
@@ -23,99 +26,129 @@ const (
 const cardiometabolicMask = 1<<diabetes | 1<<hypertension | 1<<chd | 1<<atrialFibrillation |
 	1<<heartFailure | 1<<strokeTIA | 1<<ckd
 
+// obsKind enumerates the measurement processes; a blood-pressure event
+// yields a systolic and a diastolic observation.
+type obsKind uint8
+
+const (
+	kindHbA1c obsKind = iota
+	kindBP
+	kindCholesterol
+	kindEGFR
+	nObsKinds
+)
+
+// measurement is a patient's personal distribution for one kind: readings
+// are mean + sd·N(0,1), clamped to [lo, hi] and rounded.
+type measurement struct {
+	mean, sd, lo, hi float64
+	ready            bool
+}
+
 // appendObservations appends HbA1c, blood pressure, cholesterol and eGFR
-// readings within the event window, ordered by date.
+// readings within the event window, in date order: the kinds are
+// independent Poisson processes, generated as their superposition (gaps
+// between events are exponential, each event labelled with kind k with
+// probability rate_k / Σ rates), so no sorting is needed.
 func (m *model) appendObservations(dst []Observation, r *rng, d *draft) []Observation {
-	start := len(dst)
-	dst = m.appendHbA1c(dst, r, d)
-	dst = m.appendBloodPressure(dst, r, d)
-	dst = m.appendCholesterol(dst, r, d)
-	dst = m.appendEGFR(dst, r, d)
-	sortByDate(dst[start:], func(o *Observation) int64 { return o.Date.Unix() })
+	rates := [nObsKinds]float64{
+		kindHbA1c:       d.hba1cRate(r),
+		kindBP:          d.bloodPressureRate(),
+		kindCholesterol: d.cholesterolRate(),
+		kindEGFR:        d.egfrRate(),
+	}
+	total := rates[0] + rates[1] + rates[2] + rates[3]
+	var personal [nObsKinds]measurement
+	clock := d.arrivals(total)
+	for day, ok := clock.next(r); ok; day, ok = clock.next(r) {
+		k := obsKind(pickIndex(r, rates[:], total))
+		p := &personal[k]
+		if !p.ready {
+			*p = d.personalMeasurement(r, k)
+		}
+		dst = m.appendReading(dst, r, d, k, p, m.date(day))
+	}
 	return dst
 }
 
-// clampRound rounds v to the given number of decimals within [lo, hi].
-func clampRound(v, lo, hi float64, decimals int) float64 {
-	v = min(max(v, lo), hi)
-	if decimals == 0 {
-		return math.Round(v)
+// appendReading appends one reading of kind k (two for blood pressure).
+func (m *model) appendReading(dst []Observation, r *rng, d *draft, k obsKind, p *measurement, date time.Time) []Observation {
+	v := min(max(p.mean+p.sd*r.normal(), p.lo), p.hi)
+	switch k {
+	case kindHbA1c:
+		return append(dst, Observation{Code: ObsHbA1c, Value: math.Round(v), Unit: UnitHbA1c, Date: date})
+	case kindCholesterol:
+		return append(dst, Observation{Code: ObsCholesterol, Value: math.Round(v*10) / 10, Unit: UnitCholesterol, Date: date})
+	case kindEGFR:
+		return append(dst, Observation{Code: ObsEGFR, Value: math.Round(v), Unit: UnitEGFR, Date: date})
 	}
-	return math.Round(v*10) / 10
+	sbp := math.Round(v)
+	dbp := 0.4*sbp + 25 - 0.15*float64(max(d.age-50, 0)) + 6*r.normal()
+	dbp = math.Round(min(max(dbp, 40), 140, sbp-10))
+	return append(dst,
+		Observation{Code: ObsSystolicBP, Value: sbp, Unit: UnitBP, Date: date},
+		Observation{Code: ObsDiastolicBP, Value: dbp, Unit: UnitBP, Date: date})
 }
 
-// appendHbA1c: 92% of diabetics are monitored, about 2.2 tests a year,
-// around a personal mean that is log-normal with median 53 (type 2) or 64
-// (type 1) mmol/mol, +1.5 per quintile step towards deprivation; adults
-// without diabetes are tested occasionally (more with cardiometabolic
-// disease) with non-diabetic values 25..47.
-func (m *model) appendHbA1c(dst []Observation, r *rng, d *draft) []Observation {
-	var lambda float64
+// personalMeasurement draws the patient's personal distribution of kind k.
+func (d *draft) personalMeasurement(r *rng, k obsKind) measurement {
+	switch k {
+	case kindHbA1c:
+		return d.personalHbA1c(r)
+	case kindBP:
+		return measurement{mean: d.systolicMean() + 11*r.normal(), sd: 8, lo: 70, hi: 250, ready: true}
+	case kindCholesterol:
+		return d.personalCholesterol(r)
+	}
+	return d.personalEGFR(r)
+}
+
+// hba1cRate: 92% of diabetics are monitored, 2.2 tests a year; adults
+// without diabetes 0.04 + 0.004 per year of age over 18, +0.3 with
+// cardiometabolic disease.
+func (d *draft) hba1cRate(r *rng) float64 {
 	switch {
-	case d.has(diabetes):
-		if !r.chance(0.92) {
-			return dst
-		}
-		lambda = 2.2
-	case d.age >= 18:
-		lambda = 0.04 + 0.004*float64(d.age-18)
-		if d.hasAny(cardiometabolicMask) {
-			lambda += 0.3
-		}
-	default:
-		return dst
+	case d.has(diabetes) && r.chance(0.92):
+		return 2.2
+	case d.has(diabetes) || d.age < 18:
+		return 0
+	case d.hasAny(cardiometabolicMask):
+		return 0.34 + 0.004*float64(d.age-18)
 	}
-	n := r.poisson(lambda * d.windowYears())
-	if n == 0 {
-		return dst
-	}
-	mean, sd, lo, hi := 36+0.06*float64(d.age-40)+3*r.normal(), 2.0, 25.0, 47.0
-	if d.has(diabetes) {
-		median := 53.0
-		if d.code[diabetes] == CodeDiabetesType1 {
-			median = 64
-		}
-		mean = median*math.Exp(0.24*r.normal()) + 1.5*float64(3-d.quintile)
-		sd, lo, hi = 5, 30, 160
-	}
-	for range n {
-		v := clampRound(mean+sd*r.normal(), lo, hi, 0)
-		dst = append(dst, Observation{Code: ObsHbA1c, Value: v, Unit: UnitHbA1c, Date: m.date(d.eventDay(r))})
-	}
-	return dst
+	return 0.04 + 0.004*float64(d.age-18)
 }
 
-// appendBloodPressure: adults with cardiometabolic disease have about 2
-// readings a year, other adults 0.25 rising by 0.01 a year of age (max
-// 0.9). Personal systolic mean: 136 (+0.1/year over 60, +8 if untreated)
-// with hypertension, else 114 + 0.3/year over 20 (+4 for men); sd 11
-// between and 8 within patients. Diastolic follows systolic.
-func (m *model) appendBloodPressure(dst []Observation, r *rng, d *draft) []Observation {
-	if d.age < 18 {
-		return dst
+// personalHbA1c: diabetics have a log-normal personal mean with median 53
+// (type 2) or 64 (type 1) mmol/mol, +1.5 per quintile step towards
+// deprivation, within-patient sd 5, range 30..160; others 36 + 0.06 per
+// year over 40 (sd 3), within-patient sd 2, range 25..47.
+func (d *draft) personalHbA1c(r *rng) measurement {
+	if !d.has(diabetes) {
+		return measurement{mean: 36 + 0.06*float64(d.age-40) + 3*r.normal(), sd: 2, lo: 25, hi: 47, ready: true}
 	}
-	lambda := min(0.25+0.01*float64(d.age-18), 0.9)
-	if d.hasAny(cardiometabolicMask) {
-		lambda = 2
+	median := 53.0
+	if d.code[diabetes] == CodeDiabetesType1 {
+		median = 64
 	}
-	n := r.poisson(lambda * d.windowYears())
-	if n == 0 {
-		return dst
-	}
-	mean := d.systolicMean() + 11*r.normal()
-	for range n {
-		date := m.date(d.eventDay(r))
-		sbp := clampRound(mean+8*r.normal(), 70, 250, 0)
-		dbp := 0.4*sbp + 25 - 0.15*float64(max(d.age-50, 0)) + 6*r.normal()
-		dbp = clampRound(dbp, 40, min(140, sbp-10), 0)
-		dst = append(dst,
-			Observation{Code: ObsSystolicBP, Value: sbp, Unit: UnitBP, Date: date},
-			Observation{Code: ObsDiastolicBP, Value: dbp, Unit: UnitBP, Date: date})
-	}
-	return dst
+	mean := median*math.Exp(0.24*r.normal()) + 1.5*float64(3-d.quintile)
+	return measurement{mean: mean, sd: 5, lo: 30, hi: 160, ready: true}
 }
 
-// systolicMean is the population-level systolic mean for the patient.
+// bloodPressureRate: adults with cardiometabolic disease 2 readings a
+// year, other adults 0.25 + 0.01 per year of age over 18 (max 0.9).
+func (d *draft) bloodPressureRate() float64 {
+	switch {
+	case d.age < 18:
+		return 0
+	case d.hasAny(cardiometabolicMask):
+		return 2
+	}
+	return min(0.25+0.01*float64(d.age-18), 0.9)
+}
+
+// systolicMean is the expected personal systolic mean: 136 (+0.1 per year
+// over 60, +8 untreated) with hypertension, else 114 + 0.3 per year over
+// 20 (+4 for men). Personal means vary with sd 11, readings with sd 8.
 func (d *draft) systolicMean() float64 {
 	if d.has(hypertension) {
 		mean := 136 + 0.1*float64(d.age-60)
@@ -131,45 +164,49 @@ func (d *draft) systolicMean() float64 {
 	return mean
 }
 
-// appendCholesterol: adults 25+ with cardiometabolic disease or on a
-// statin are tested 0.9 times a year, others 0.05 + 0.004/year over 25.
-// Personal mean 4.1 (sd 0.8) on a statin, else 5.0 + 0.015/year between
-// 30 and 60 (sd 1.0); within-patient sd 0.3; one decimal.
-func (m *model) appendCholesterol(dst []Observation, r *rng, d *draft) []Observation {
-	if d.age < 25 {
-		return dst
+// cholesterolRate: adults 25+ with cardiometabolic disease or on a statin
+// 0.9 tests a year, others 0.05 + 0.004 per year over 25.
+func (d *draft) cholesterolRate() float64 {
+	switch {
+	case d.age < 25:
+		return 0
+	case d.hasAny(cardiometabolicMask) || d.onMed(statin):
+		return 0.9
 	}
-	lambda := 0.05 + 0.004*float64(d.age-25)
-	if d.hasAny(cardiometabolicMask) || d.onMed(statin) {
-		lambda = 0.9
-	}
-	n := r.poisson(lambda * d.windowYears())
-	if n == 0 {
-		return dst
-	}
+	return 0.05 + 0.004*float64(d.age-25)
+}
+
+// personalCholesterol: mean 4.1 (sd 0.8) on a statin, else 5.0 + 0.015 per
+// year of age between 30 and 60 (sd 1.0); within-patient sd 0.3; range
+// 2..12 mmol/L.
+func (d *draft) personalCholesterol(r *rng) measurement {
 	mean := 5.0 + 0.015*float64(min(max(d.age, 30), 60)-30) + r.normal()
 	if d.onMed(statin) {
 		mean = 4.1 + 0.8*r.normal()
 	}
-	for range n {
-		v := clampRound(mean+0.3*r.normal(), 2, 12, 1)
-		dst = append(dst, Observation{Code: ObsCholesterol, Value: v, Unit: UnitCholesterol, Date: m.date(d.eventDay(r))})
-	}
-	return dst
+	return measurement{mean: mean, sd: 0.3, lo: 2, hi: 12, ready: true}
 }
 
-// appendEGFR: CKD patients are tested 1.5 times a year, diabetics,
-// hypertensives and heart failure 0.9, other adults 0.15 (40+) or 0.03.
-// Values stay within the CKD stage's range; without CKD, 105 - 0.6/year
-// over 30 (sd 10) within 60..140.
-func (m *model) appendEGFR(dst []Observation, r *rng, d *draft) []Observation {
-	if d.age < 18 {
-		return dst
+// egfrRate: CKD 1.5 tests a year; diabetes, hypertension or heart failure
+// 0.9; other adults 0.15 (40+) or 0.03; children none.
+func (d *draft) egfrRate() float64 {
+	switch {
+	case d.age < 18:
+		return 0
+	case d.has(ckd):
+		return 1.5
+	case d.hasAny(1<<diabetes | 1<<hypertension | 1<<heartFailure):
+		return 0.9
+	case d.age >= 40:
+		return 0.15
 	}
-	n := r.poisson(d.egfrRate() * d.windowYears())
-	if n == 0 {
-		return dst
-	}
+	return 0.03
+}
+
+// personalEGFR keeps readings within the CKD stage's range (3: 30–59,
+// 4: 15–29, 5: 4–14); without CKD the mean is 105 − 0.6 per year over 30
+// (sd 10) within 60..140. Within-patient sd 3.
+func (d *draft) personalEGFR(r *rng) measurement {
 	mean, sd, lo, hi := 105-0.6*float64(max(d.age-30, 0)), 10.0, 60.0, 140.0
 	switch d.code[ckd] {
 	case CodeCKDStage3:
@@ -179,23 +216,5 @@ func (m *model) appendEGFR(dst []Observation, r *rng, d *draft) []Observation {
 	case CodeCKDStage5:
 		mean, sd, lo, hi = 10, 3, 4, 14
 	}
-	mean += sd * r.normal()
-	for range n {
-		v := clampRound(mean+3*r.normal(), lo, hi, 0)
-		dst = append(dst, Observation{Code: ObsEGFR, Value: v, Unit: UnitEGFR, Date: m.date(d.eventDay(r))})
-	}
-	return dst
-}
-
-// egfrRate is the patient's yearly rate of eGFR tests.
-func (d *draft) egfrRate() float64 {
-	switch {
-	case d.has(ckd):
-		return 1.5
-	case d.hasAny(1<<diabetes | 1<<hypertension | 1<<heartFailure):
-		return 0.9
-	case d.age >= 40:
-		return 0.15
-	}
-	return 0.03
+	return measurement{mean: mean + sd*r.normal(), sd: 3, lo: lo, hi: hi, ready: true}
 }

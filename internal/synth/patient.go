@@ -1,6 +1,9 @@
 package synth
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // draft is the working state of one patient while it is generated. Dates
 // are day offsets before RefDate (1 = the day before RefDate), so larger
@@ -33,39 +36,73 @@ func (d *draft) onMed(k medication) bool { return d.meds&(1<<k) != 0 }
 
 // conditionCount is the number of distinct conditions.
 func (d *draft) conditionCount() int {
-	n := 0
-	for c := d.conds; c != 0; c &= c - 1 {
-		n++
+	return bits.OnesCount32(d.conds)
+}
+
+// maxEventsPerProcess bounds the events one arrival process can yield.
+const maxEventsPerProcess = 1000
+
+// arrivals walks a Poisson process through the event window from its
+// earliest day to its latest, so events come out in date order.
+type arrivals struct {
+	elapsed, length float64 // days walked and window length
+	meanGap         float64 // mean days between events; 0 = no events
+	far             int32   // offset of the window's earliest day
+	left            int
+}
+
+// arrivals starts a Poisson process with the given yearly rate.
+func (d *draft) arrivals(perYear float64) arrivals {
+	a := arrivals{length: float64(d.winFar - d.winNear + 1), far: d.winFar, left: maxEventsPerProcess}
+	if perYear > 0 {
+		a.meanGap = ReferenceDays / perYear
 	}
-	return n
+	return a
 }
 
-// windowYears is the length of the event window in years.
-func (d *draft) windowYears() float64 {
-	return float64(d.winFar-d.winNear+1) / 365
+// next returns the day offset of the next event, or false at the end of
+// the window.
+func (a *arrivals) next(r *rng) (int32, bool) {
+	if a.meanGap == 0 || a.left == 0 {
+		return 0, false
+	}
+	a.elapsed += r.exponential(a.meanGap)
+	if a.elapsed >= a.length {
+		a.left = 0
+		return 0, false
+	}
+	a.left--
+	return a.far - int32(a.elapsed), true
 }
 
-// eventDay draws a uniform day within the event window.
-func (d *draft) eventDay(r *rng) int32 { return r.between(d.winNear, d.winFar) }
+// pickIndex draws index k with probability rates[k] / total (rounding
+// never selects a zero rate).
+func pickIndex(r *rng, rates []float64, total float64) int {
+	u, last := r.float()*total, 0
+	for k, rate := range rates {
+		if rate <= 0 {
+			continue
+		}
+		if u < rate {
+			return k
+		}
+		u -= rate
+		last = k
+	}
+	return last
+}
 
 // fill generates patient i into p, reusing p's slices. Every random draw
-// comes from the patient's own generator, so the result depends only on
-// (Seed, RefDate, Practices, i).
+// comes from the patient's own generator, in a fixed order, so the result
+// depends only on (Seed, RefDate, Practices, i).
 func (m *model) fill(p *Patient, i int, id string) {
 	r := newPatientRNG(m.seed, i)
-	var d draft
 	practice := m.drawPractice(&r)
-	area := areaOf(practice)
-	d.quintile = m.drawQuintile(&r, area)
-	m.drawAgeSexBirth(&r, &d)
-	drawConditions(&r, &d)
-	drawRegistration(&r, &d)
-	drawDeath(&r, &d)
-	d.settle()
-	drawMedications(&r, &d)
-
-	conditions, observations := p.Conditions[:0], p.Observations[:0]
-	medications, encounters := p.Medications[:0], p.Encounters[:0]
+	d := m.drawDraft(&r, areaOf(practice))
+	conditions := m.appendConditions(reuse(p.Conditions, 8), &d)
+	medications := m.appendMedications(reuse(p.Medications, 8), &d)
+	observations := m.appendObservations(reuse(p.Observations, 16), &r, &d)
+	encounters := m.appendEncounters(reuse(p.Encounters, 32), &r, &d)
 	*p = Patient{
 		ID:               id,
 		Age:              d.age,
@@ -73,19 +110,44 @@ func (m *model) fill(p *Patient, i int, id string) {
 		Sex:              sexName(d.male),
 		Deprivation:      d.quintile,
 		Practice:         m.practice(practice),
-		Area:             m.area(area),
+		Area:             m.area(areaOf(practice)),
 		DaysAtRisk:       float64(min(d.regOff, ReferenceDays) - d.deathOff),
+		Conditions:       conditions,
+		Observations:     observations,
+		Medications:      medications,
+		Encounters:       encounters,
 		RegistrationDate: m.date(d.regOff),
-		Conditions:       m.appendConditions(conditions, &d),
-		Medications:      m.appendMedications(medications, &d),
-		Observations:     m.appendObservations(observations, &r, &d),
-		Encounters:       m.appendEncounters(encounters, &r, &d),
 	}
 	if d.deathOff > 0 {
 		p.DeathDate = m.date(d.deathOff)
 	}
 }
 
+// drawDraft draws everything about a patient except the dated events:
+// demography, conditions, registration, death and medications.
+func (m *model) drawDraft(r *rng, area int) draft {
+	var d draft
+	d.quintile = m.drawQuintile(r, area)
+	m.drawAgeSexBirth(r, &d)
+	drawConditions(r, &d)
+	drawRegistration(r, &d)
+	drawDeath(r, &d)
+	d.settle()
+	drawMedications(r, &d)
+	return d
+}
+
+// reuse returns s emptied, or a new empty slice with capacity minCap when
+// s is smaller. The minimum capacities cover nearly every patient, so a
+// reused slot rarely grows in steady-state streaming.
+func reuse[T any](s []T, minCap int) []T {
+	if cap(s) < minCap {
+		return make([]T, 0, minCap)
+	}
+	return s[:0]
+}
+
+// sexName returns SexMale or SexFemale.
 func sexName(male bool) string {
 	if male {
 		return SexMale

@@ -25,7 +25,7 @@ func hashUnit(seed, stream, key uint64) float64 {
 // patient gets its own generator on the stack, seeded from (Seed, index).
 type rng struct {
 	state    uint64
-	spare    float64 // second Box–Muller deviate
+	spare    float64 // second deviate of the last polar-method pair
 	hasSpare bool
 }
 
@@ -73,16 +73,23 @@ func (r *rng) chance(p float64) bool {
 	return r.float() < p
 }
 
-// normal returns a standard normal deviate (Box–Muller, pairs cached).
+// normal returns a standard normal deviate (Marsaglia's polar method,
+// pairs cached).
 func (r *rng) normal() float64 {
 	if r.hasSpare {
 		r.hasSpare = false
 		return r.spare
 	}
-	radius := math.Sqrt(-2 * math.Log(r.openFloat()))
-	sin, cos := math.Sincos(2 * math.Pi * r.float())
-	r.spare, r.hasSpare = radius*sin, true
-	return radius * cos
+	for range 64 { // a pair is accepted with probability π/4
+		u, v := 2*r.float()-1, 2*r.float()-1
+		s := u*u + v*v
+		if s > 0 && s < 1 {
+			f := math.Sqrt(-2 * math.Log(s) / s)
+			r.spare, r.hasSpare = v*f, true
+			return u * f
+		}
+	}
+	return 0
 }
 
 // exponential returns an exponential deviate with the given mean.
@@ -101,24 +108,4 @@ func (r *rng) geometric(mean float64) int {
 		return 1e6
 	}
 	return int(k)
-}
-
-// poisson returns a Poisson deviate with mean lambda, by sequential
-// inversion for small means and a rounded normal approximation above 30.
-func (r *rng) poisson(lambda float64) int {
-	switch {
-	case !(lambda > 0):
-		return 0
-	case lambda > 30:
-		k := math.Round(lambda + math.Sqrt(lambda)*r.normal())
-		return int(max(k, 0))
-	}
-	p := math.Exp(-lambda)
-	sum, u, k := p, r.float(), 0
-	for u > sum && k < 200 {
-		k++
-		p *= lambda / float64(k)
-		sum += p
-	}
-	return k
 }

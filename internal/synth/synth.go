@@ -140,8 +140,11 @@ func (g *Generator) Reset() { g.next = 0 }
 // exhausted. The patients already in dst (up to its capacity) are
 // overwritten and their Conditions, Observations, Medications and
 // Encounters backing arrays are reused, so steady-state generation
-// allocates only one string (the batch's IDs) per batch. Callers that keep
-// patients beyond the next call must copy them, including those slices.
+// allocates only one string (the batch's IDs) per batch; the reused
+// memory is a few KB per patient slot, so it grows with BatchSize, not N.
+// Callers that keep patients beyond the next call must copy them,
+// including those slices; passing a nil or different dst leaves earlier
+// batches untouched.
 func (g *Generator) Next(dst []Patient) []Patient {
 	n := min(g.batch, g.m.n-g.next)
 	if n <= 0 {
