@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -305,18 +304,19 @@ func (w *worker) record(ind *compiledIndicator, t *indicatorTally, index int64) 
 // strata computes the current record's stratum key for each stratifier.
 func (w *worker) strata(ind *compiledIndicator) (string, error) {
 	for _, s := range ind.stratifiers {
-		var key strings.Builder
+		key := ""
 		for k, c := range s.comps {
 			v, _, err := c.prog.Eval(w.cur)
 			if err != nil {
 				return c.field, err
 			}
-			if k > 0 {
-				key.WriteByte(strataSep)
+			if k == 0 {
+				key = label(v) // most stratifiers have one component: no allocation
+			} else {
+				key += string(strataSep) + label(v)
 			}
-			key.WriteString(label(v))
 		}
-		w.keys = append(w.keys, key.String())
+		w.keys = append(w.keys, key)
 	}
 	return "", nil
 }

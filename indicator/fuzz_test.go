@@ -2,6 +2,10 @@ package indicator_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/openhpi/hpi/indicator"
@@ -81,4 +85,52 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = err.Error()
 	})
+}
+
+// TestFuzzSeedCorpus keeps the seed corpus meaningful: files named valid_*
+// load without error and files named broken_* do not.
+func TestFuzzSeedCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzParse")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, e := range entries {
+		name := e.Name()
+		valid := strings.HasPrefix(name, "valid_")
+		if !valid && !strings.HasPrefix(name, "broken_") {
+			continue // e.g. a crasher kept by the fuzzer
+		}
+		seen++
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.SplitN(strings.TrimSpace(string(raw)), "\n", 2)
+			if len(lines) != 2 || lines[0] != "go test fuzz v1" {
+				t.Fatalf("not a fuzz corpus file: %q", raw)
+			}
+			lit, ok := strings.CutPrefix(lines[1], "[]byte(")
+			lit, ok2 := strings.CutSuffix(lit, ")")
+			if !ok || !ok2 {
+				t.Fatalf("want one []byte value, got %q", lines[1])
+			}
+			data, err := strconv.Unquote(lit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = indicator.Load(name, []byte(data))
+			if valid && err != nil {
+				t.Errorf("a valid seed does not load:\n%v", err)
+			}
+			if !valid && err == nil {
+				t.Errorf("a broken seed loads")
+			}
+		})
+	}
+	if seen < 10 {
+		t.Errorf("only %d seeds", seen)
+	}
 }

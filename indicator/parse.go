@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/openhpi/hpi/indicator/disclosure"
 	"github.com/openhpi/hpi/indicator/stats"
 )
 
@@ -439,6 +440,7 @@ func (p *parser) indicator(n *yaml.Node) IndicatorSpec {
 		"denominator_value":     exprKey("denominator_value", &c.DenominatorValue),
 		"observation":           exprKey("observation", &c.Observation),
 		"age_band":              exprKey("age_band", &c.AgeBand),
+		"disclosure":            func(v *yaml.Node) { ind.Disclosure = p.disclosure(v, owner) },
 		"standard_population": func(v *yaml.Node) {
 			if v.Kind == yaml.ScalarNode && strings.EqualFold(v.Value, "esp2013") {
 				ind.StandardPopulation = stats.ESP2013Copy()
@@ -461,6 +463,46 @@ func (p *parser) indicator(n *yaml.Node) IndicatorSpec {
 		},
 	})
 	return ind
+}
+
+// disclosure reads a policy: a preset name (hes, cms) or its settings.
+func (p *parser) disclosure(n *yaml.Node, owner string) *disclosure.Policy {
+	var pol disclosure.Policy
+	if n.Kind == yaml.ScalarNode {
+		switch strings.ToLower(n.Value) {
+		case "hes":
+			pol = disclosure.HES()
+		case "cms":
+			pol = disclosure.CMS()
+		default:
+			p.errorf(n, owner, "disclosure", "unknown disclosure preset %q (want hes, cms or a policy)", n.Value)
+			return nil
+		}
+		return &pol
+	}
+	where := owner + " disclosure"
+	p.fields(n, where, map[string]func(*yaml.Node){
+		"min":           func(v *yaml.Node) { p.float(v, owner, "disclosure.min", &pol.Min) },
+		"max":           func(v *yaml.Node) { p.float(v, owner, "disclosure.max", &pol.Max) },
+		"round_to":      func(v *yaml.Node) { p.float(v, owner, "disclosure.round_to", &pol.RoundTo) },
+		"marker":        func(v *yaml.Node) { p.str(v, owner, "disclosure.marker", &pol.Marker) },
+		"suppress_zero": func(v *yaml.Node) { p.bool(v, owner, "disclosure.suppress_zero", &pol.SuppressZero) },
+		"complementary": func(v *yaml.Node) { p.bool(v, owner, "disclosure.complementary", &pol.Complementary) },
+	})
+	if err := pol.Validate(); err != nil {
+		p.errorf(n, owner, "disclosure", "%v", err)
+		return nil
+	}
+	return &pol
+}
+
+func (p *parser) bool(n *yaml.Node, owner, field string, dst *bool) {
+	v, err := strconv.ParseBool(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		p.errorf(n, owner, field, "want true or false, got %s", nodeKind(n))
+		return
+	}
+	*dst = v
 }
 
 // floats reads a list of numbers.

@@ -59,6 +59,14 @@ func requireAccounting(t testing.TB, r *indicator.Result, read int64) {
 		"indicator %s: read = included + excluded + errored", r.ID)
 }
 
+// popsOf returns the populations of a result or stratum, which must not
+// have been withheld.
+func popsOf(t testing.TB, p *indicator.Populations) indicator.Populations {
+	t.Helper()
+	require.NotNil(t, p, "populations withheld")
+	return *p
+}
+
 func isNaN(f indicator.Float) bool { return math.IsNaN(float64(f)) }
 
 func b2i(b bool) int64 {
@@ -179,7 +187,7 @@ func checkOneRecord(t *testing.T, set *indicator.Set, c criteria) {
 	want := proportionOracle(c)
 	rep := run(t, set, []*indicator.Batch{truthBatch(t, set, c)})
 	r := result(t, rep, "P")
-	assert.Equal(t, want.pops, r.Populations, "populations for %v", c)
+	assert.Equal(t, want.pops, popsOf(t, r.Populations), "populations for %v", c)
 	assert.Equal(t, float64(b2i(want.numerator)), float64(r.Numerator), "numerator for %v", c)
 	assert.Equal(t, float64(b2i(want.denominator)), float64(r.Denominator), "denominator for %v", c)
 	assert.Equal(t, indicator.Accounting{
@@ -268,11 +276,11 @@ func TestProportionTruthTableTotalsAndScore(t *testing.T) {
 	require.Equal(t, int64(2), num)
 	require.Equal(t, int64(6), den)
 
-	assert.Equal(t, want, r.Populations)
+	assert.Equal(t, want, popsOf(t, r.Populations))
 	assert.Equal(t, float64(num), float64(r.Numerator))
 	assert.Equal(t, float64(den), float64(r.Denominator))
 	// score = (NUMER − NUMEX) / (DEN − DENEX − DENEXCEP)
-	p := r.Populations
+	p := popsOf(t, r.Populations)
 	score := float64(p.Numerator-p.NumeratorExclusion) / float64(p.Denominator-p.DenominatorExclusion-p.DenominatorException)
 	assert.InDelta(t, 2.0/6.0, score, 1e-15)
 	assert.InDelta(t, 2.0/6.0, float64(r.Value), 1e-15)
@@ -459,7 +467,7 @@ func TestRatioPopulationCountsBeforeExclusions(t *testing.T) {
 		Numerator: 8, NumeratorExclusion: 4,
 	}, want)
 	for _, id := range []string{"R", "R-COUNTS"} {
-		assert.Equal(t, want, result(t, rep, id).Populations, "indicator %s", id)
+		assert.Equal(t, want, popsOf(t, result(t, rep, id).Populations), "indicator %s", id)
 	}
 }
 
@@ -636,7 +644,7 @@ func TestRateNumeratorCriterionLimitsEventsNotPersonTime(t *testing.T) {
 	assert.InDelta(t, hi/60, float64(r.Upper), 1e-10)
 	assert.Equal(t, "exact", r.Method)
 	assert.Equal(t, indicator.Accounting{Read: 4, Included: 3, Excluded: 1}, r.Accounting)
-	assert.Equal(t, int64(3), r.Populations.InitialPopulation)
+	assert.Equal(t, int64(3), popsOf(t, r.Populations).InitialPopulation)
 }
 
 // TestRateNumeratorExclusion: a numerator exclusion removes the record's
@@ -658,7 +666,7 @@ func TestRateNumeratorExclusion(t *testing.T) {
 	assert.Equal(t, indicator.Accounting{Read: 5, Included: 4, Excluded: 1}, r.Accounting)
 	assert.Equal(t, indicator.Populations{
 		InitialPopulation: 4, Denominator: 4, Numerator: 3, NumeratorExclusion: 1,
-	}, r.Populations)
+	}, popsOf(t, r.Populations))
 }
 
 // ---------------------------------------------------------------------------
@@ -715,7 +723,7 @@ indicators:
 	assert.Equal(t, "student-t", r.Method)
 	assert.Equal(t, 15.0, float64(r.Numerator), "sum of observations")
 	assert.Equal(t, 5.0, float64(r.Denominator), "number of observations")
-	assert.Equal(t, indicator.Populations{InitialPopulation: 6, Denominator: 6, DenominatorExclusion: 1}, r.Populations)
+	assert.Equal(t, indicator.Populations{InitialPopulation: 6, Denominator: 6, DenominatorExclusion: 1}, popsOf(t, r.Populations))
 	assert.Equal(t, indicator.Accounting{Read: 7, Included: 5, Excluded: 2}, r.Accounting)
 
 	// A single observation has a mean but no interval.
@@ -758,6 +766,6 @@ indicators:
 	assert.Equal(t, 3.0, float64(r.Value))
 	assert.True(t, isNaN(r.Lower) && isNaN(r.Upper), "a count has no interval")
 	assert.Equal(t, "", r.Method)
-	assert.Equal(t, indicator.Populations{InitialPopulation: 4, Denominator: 4, DenominatorExclusion: 1}, r.Populations)
+	assert.Equal(t, indicator.Populations{InitialPopulation: 4, Denominator: 4, DenominatorExclusion: 1}, popsOf(t, r.Populations))
 	assert.Equal(t, indicator.Accounting{Read: 6, Included: 3, Excluded: 3}, r.Accounting)
 }

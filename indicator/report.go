@@ -114,7 +114,8 @@ type Result struct {
 	// the sum of observations and their count for a mean.
 	Numerator   Float              `json:"numerator"`
 	Denominator Float              `json:"denominator"`
-	Populations Populations        `json:"populations"`
+	Populations *Populations       `json:"populations,omitempty"` // nil when withheld by the disclosure policy
+	Suppressed  *Suppression       `json:"suppressed,omitempty"`
 	Accounting  Accounting         `json:"accounting"`
 	Errors      []RecordError      `json:"errors,omitempty"`
 	Stratifiers []StratifierResult `json:"stratifiers,omitempty"`
@@ -131,11 +132,11 @@ type StratifierResult struct {
 type Stratum struct {
 	Values []string `json:"values"` // one per stratifier component
 	Estimate
-	Numerator   Float       `json:"numerator"`
-	Denominator Float       `json:"denominator"`
-	Populations Populations `json:"populations"`
-	Included    int64       `json:"included"`
-	Comparison  string      `json:"comparison"`
+	Numerator   Float        `json:"numerator"`
+	Denominator Float        `json:"denominator"`
+	Populations *Populations `json:"populations,omitempty"` // nil when withheld by the disclosure policy
+	Suppressed  *Suppression `json:"suppressed,omitempty"`
+	Comparison  string       `json:"comparison"`
 }
 
 // Result returns the result of the indicator with the given id.
@@ -186,15 +187,16 @@ func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
 		},
 		Errors: t.errors,
 	}
-	r.Status = ind.status(float64(r.Value), float64(r.Lower), float64(r.Upper))
 	for i, s := range ind.stratifiers {
 		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.strata[i], est.Value)})
 	}
+	ind.disclose(&r)
+	r.Status = ind.status(float64(r.Value), float64(r.Lower), float64(r.Upper))
 	return r
 }
 
-func (t *tally) populations() Populations {
-	return Populations{
+func (t *tally) populations() *Populations {
+	return &Populations{
 		InitialPopulation: t.pops[0], Denominator: t.pops[1], DenominatorExclusion: t.pops[2],
 		DenominatorException: t.pops[3], Numerator: t.pops[4], NumeratorExclusion: t.pops[5],
 	}
@@ -210,8 +212,8 @@ func (ind *compiledIndicator) strata(m map[string]*tally, benchmark float64) []S
 		out = append(out, Stratum{
 			Values:   strings.Split(k, string(rune(strataSep))),
 			Estimate: ind.scale(est, note), Numerator: Float(num), Denominator: Float(den),
-			Populations: t.populations(), Included: t.included,
-			Comparison: string(stats.CompareToBenchmark(est, benchmark, comparePolarity(ind.spec.Polarity))),
+			Populations: t.populations(),
+			Comparison:  string(stats.CompareToBenchmark(est, benchmark, comparePolarity(ind.spec.Polarity))),
 		})
 	}
 	return out
@@ -359,10 +361,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // csvHeader is the header row written by WriteCSV.
 var csvHeader = []string{
-	"indicator", "stratifier", "stratum", "value", "lower", "upper", "level", "method",
+	"indicator", "stratifier", "stratum", "value", "lower", "upper", "level", "method", "note",
 	"numerator", "denominator", "initial_population", "denominator_count",
 	"denominator_exclusion", "denominator_exception", "numerator_count", "numerator_exclusion",
-	"included", "comparison", "status",
+	"comparison", "status",
 }
 
 // WriteCSV writes one row per indicator and one per stratum; the overall
@@ -374,13 +376,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		return err
 	}
 	for _, res := range r.Indicators {
-		row := csvRow(res.ID, "", "", res.Estimate, res.Numerator, res.Denominator, res.Populations, res.Accounting.Included, "", res.Status)
+		row := csvRow(res.ID, "", "", res.Estimate, res.Numerator, res.Denominator, res.Populations, "", res.Status)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 		for _, sr := range res.Stratifiers {
 			for _, st := range sr.Strata {
-				row := csvRow(res.ID, sr.ID, strings.Join(st.Values, " | "), st.Estimate, st.Numerator, st.Denominator, st.Populations, st.Included, st.Comparison, "")
+				row := csvRow(res.ID, sr.ID, strings.Join(st.Values, " | "), st.Estimate, st.Numerator, st.Denominator, st.Populations, st.Comparison, "")
 				if err := cw.Write(row); err != nil {
 					return err
 				}
@@ -391,18 +393,23 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-func csvRow(id, strat, stratum string, e Estimate, num, den Float, p Populations, included int64, cmp, status string) []string {
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+// csvRow writes one result or stratum; withheld values are empty cells.
+func csvRow(id, strat, stratum string, e Estimate, num, den Float, p *Populations, cmp, status string) []string {
 	level := ""
 	if e.Level != 0 {
 		level = formatFloat(e.Level)
 	}
-	return []string{
-		id, strat, stratum, formatFloat(float64(e.Value)), formatFloat(float64(e.Lower)), formatFloat(float64(e.Upper)),
-		level, e.Method, formatFloat(float64(num)), formatFloat(float64(den)),
-		i(p.InitialPopulation), i(p.Denominator), i(p.DenominatorExclusion), i(p.DenominatorException),
-		i(p.Numerator), i(p.NumeratorExclusion), i(included), cmp, status,
+	pops := make([]string, 6)
+	if p != nil {
+		for k, n := range []int64{p.InitialPopulation, p.Denominator, p.DenominatorExclusion, p.DenominatorException, p.Numerator, p.NumeratorExclusion} {
+			pops[k] = strconv.FormatInt(n, 10)
+		}
 	}
+	row := []string{
+		id, strat, stratum, formatFloat(float64(e.Value)), formatFloat(float64(e.Lower)), formatFloat(float64(e.Upper)),
+		level, e.Method, e.Note, formatFloat(float64(num)), formatFloat(float64(den)),
+	}
+	return append(append(row, pops...), cmp, status)
 }
 
 // formatFloat writes the shortest representation that round-trips; NaN

@@ -1,5 +1,7 @@
 package indicator
 
+import "github.com/openhpi/hpi/indicator/disclosure"
+
 // This file holds the definitions as written: plain values that Parse fills
 // from YAML and Compile turns into a runnable Set. They can also be built in
 // Go.
@@ -133,6 +135,9 @@ type IndicatorSpec struct {
 	Stratifiers []StratifierSpec
 	Tags        []string
 	Criteria    Criteria
+	// Disclosure is the small-number policy applied to the published
+	// counts and the values derived from them; nil publishes everything.
+	Disclosure *disclosure.Policy
 	// Standardisation (dsr, isr): StandardPopulation weights each band of a
 	// DSR ("esp2013" in YAML gives stats.ESP2013); an ISR's expected count
 	// uses ReferenceCounts / ReferencePopulations per band (YAML:

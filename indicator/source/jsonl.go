@@ -84,7 +84,7 @@ func (r *jsonlReader) nextLine() ([]byte, error) {
 		if r.line == 1 {
 			data = bytes.TrimPrefix(data, []byte("\ufeff"))
 		}
-		if len(bytes.TrimSpace(data)) > 0 {
+		if len(bytes.Trim(data, " \t\r")) > 0 { // JSON's white space only
 			return data, nil
 		}
 	}

@@ -87,12 +87,30 @@ func parseDouble(s, t string) (float64, error) {
 
 func parseBool(s, t string) (bool, error) {
 	switch {
-	case t == "1" || strings.EqualFold(t, "true"):
+	case t == "1" || asciiEqualFold(t, "true"):
 		return true, nil
-	case t == "0" || strings.EqualFold(t, "false"):
+	case t == "0" || asciiEqualFold(t, "false"):
 		return false, nil
 	}
 	return false, fmt.Errorf("%s is not a bool (want true, false, 1 or 0)", quote(s))
+}
+
+// asciiEqualFold compares s with lower-case ASCII word ignoring ASCII case
+// only: strings.EqualFold would also take "falſe" (with a long s) for false.
+func asciiEqualFold(s, word string) bool {
+	if len(s) != len(word) {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // parseTimestamp accepts RFC 3339 (any offset, converted to UTC) or a plain
