@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -414,4 +416,60 @@ func TestFuzzReferences(t *testing.T) {
 	if !bad || fmt.Sprint(recs) != "[2, f, 1, false, 2020-01-01T00:00:00Z, 1s, null, null, , 10, a@2020-01-01T00:00:00Z#null]" {
 		t.Errorf("refJSONL = %q, %v", recs, bad)
 	}
+}
+
+// TestFuzzSeedsAreWhatTheirNamesSay reads each seed file of the fuzz corpus
+// and checks that those named valid_* read without error and those named
+// invalid_* fail, so that the corpus keeps covering both outcomes.
+func TestFuzzSeedsAreWhatTheirNamesSay(t *testing.T) {
+	sources := map[string]struct {
+		yaml string
+		open func(io.Reader, *indicator.Schema) indicator.Source
+	}{
+		"FuzzCSV":       {flatYAML, func(r io.Reader, s *indicator.Schema) indicator.Source { return source.CSV(r, s) }},
+		"FuzzJSONLines": {fuzzJSONYAML, func(r io.Reader, s *indicator.Schema) indicator.Source { return source.JSONLines(r, s) }},
+	}
+	for dir, src := range sources {
+		set := loadSet(t, src.yaml)
+		files, err := filepath.Glob(filepath.Join("testdata", "fuzz", dir, "*"))
+		if err != nil || len(files) < 5 {
+			t.Fatalf("%s: %d seed files, err %v", dir, len(files), err)
+		}
+		for _, file := range files {
+			name := filepath.Base(file)
+			if !strings.HasPrefix(name, "valid_") && !strings.HasPrefix(name, "invalid_") {
+				continue
+			}
+			t.Run(dir+"/"+name, func(t *testing.T) {
+				data := readSeed(t, file)
+				got := read(t, set, src.open(bytes.NewReader(data), set.Schema()))
+				if strings.HasPrefix(name, "valid_") {
+					if got.err != nil || len(got.records) == 0 && !strings.Contains(name, "header_only") {
+						t.Fatalf("err %v, %d records", got.err, len(got.records))
+					}
+				} else if !errors.Is(got.err, indicator.ErrInvalidData) {
+					t.Fatalf("err %v, want invalid data", got.err)
+				}
+			})
+		}
+	}
+}
+
+// readSeed decodes a corpus file holding one []byte value.
+func readSeed(t *testing.T, file string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, value, _ := strings.Cut(string(raw), "\n")
+	value = strings.TrimSpace(value)
+	if header != "go test fuzz v1" || !strings.HasPrefix(value, "[]byte(") {
+		t.Fatalf("not a one-value corpus file: %q", raw)
+	}
+	s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(value, "[]byte("), ")"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(s)
 }

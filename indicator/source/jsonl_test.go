@@ -253,3 +253,39 @@ func TestJSONLines_CancelledContextStopsNext(t *testing.T) {
 		assert.ErrorIs(t, src.Err(), context.Canceled)
 	})
 }
+
+func TestJSONLines_StringsDecodeAsEncodingJSONDoes(t *testing.T) {
+	set := loadSet(t, `id: s
+schema:
+  fields:
+    s: string
+indicators:
+  - id: all
+    type: count
+    stratifiers: [s]
+`)
+	for _, lit := range []string{
+		`"plain"`, `""`, `"caf\u00e9"`, `"café"`, `"tab\tquote\"slash\\\/"`, `"\ud83d\ude00"`,
+		`"\ud800"`, "\"bad \xff utf8\"", "\"\xe2\x82\"", `"\u0000"`, `"line\nbreak"`,
+	} {
+		t.Run(lit, func(t *testing.T) {
+			var want string
+			require.NoError(t, json.Unmarshal([]byte(lit), &want))
+			got := read(t, set, source.JSONLines(strings.NewReader(`{"s": `+lit+`}`), set.Schema()))
+			require.NoError(t, got.err)
+			assert.Equal(t, []string{want}, got.records)
+		})
+	}
+	t.Run("escaped key", func(t *testing.T) {
+		got := read(t, set, source.JSONLines(strings.NewReader(`{"\u0073": "k"}`), set.Schema()))
+		require.NoError(t, got.err)
+		assert.Equal(t, []string{"k"}, got.records)
+	})
+}
+
+func TestJSONLines_DuplicateListKeyIsAnError(t *testing.T) {
+	got := readJSONL(t, eventsYAML, `{"age": 1, "doses": [1], "doses": [2]}`)
+	require.EqualError(t, got.err, `source: JSONL line 1: field "doses" appears twice: invalid data`)
+	got = readJSONL(t, eventsYAML, `{"age": 1, "conditions": [], "conditions": null}`)
+	require.EqualError(t, got.err, `source: JSONL line 1: field "conditions" appears twice: invalid data`)
+}

@@ -100,6 +100,11 @@ func (r *sliceReader[T]) advance(ctx context.Context) error {
 	if r.nextErr != nil {
 		return fmt.Errorf("source: reading records: %w", r.nextErr)
 	}
+	// Checked here too: a generator may return empty chunks for a long
+	// time, and the batch loop only checks between records.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	r.chunk, r.nextErr = r.next(ctx)
 	r.pos = 0
 	return nil

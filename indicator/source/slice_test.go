@@ -291,3 +291,33 @@ func TestFieldIndexes(t *testing.T) {
 	_, err = source.FieldIndexes(set.Schema(), "age", "agee", "x")
 	assert.EqualError(t, err, `source: the schema has no field "agee", "x"`)
 }
+
+func TestFunc_CancelStopsAGeneratorOfEmptyChunks(t *testing.T) {
+	set := loadSet(t, flatYAML)
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	src := source.Func(set.Schema(), func(ctx context.Context) ([]person, error) {
+		calls++
+		if calls == 2 {
+			return []person{{Sex: "f", Born: day}}, nil
+		}
+		if calls == 100 {
+			cancel()
+		}
+		return nil, nil // nothing yet, forever
+	}, personFill(t, set.Schema()))
+	assert.False(t, src.Next(ctx), "the record read before the cancellation is dropped")
+	assert.ErrorIs(t, src.Err(), context.Canceled)
+	assert.Equal(t, 100, calls)
+}
+
+func TestFunc_GeneratorReturningCtxErrIsACancellation(t *testing.T) {
+	set := loadSet(t, flatYAML)
+	ctx, cancel := context.WithCancel(context.Background())
+	src := source.Func(set.Schema(), func(ctx context.Context) ([]person, error) {
+		cancel()
+		return []person{{Sex: "f", Born: day}}, ctx.Err()
+	}, personFill(t, set.Schema()))
+	assert.False(t, src.Next(ctx))
+	assert.Equal(t, context.Canceled, src.Err())
+}

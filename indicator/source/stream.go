@@ -101,6 +101,11 @@ func (s *stream) fill(ctx context.Context) bool {
 		}
 		if err != nil {
 			discardRow(s.schema, s.b)
+			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+				s.b.Build() // cancelled, not failed: as above
+				s.err = ctxErr
+				return false
+			}
 			s.pending = err
 			break
 		}

@@ -1,0 +1,111 @@
+package indicator_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openhpi/hpi/indicator"
+	"github.com/openhpi/hpi/indicator/disclosure"
+)
+
+const disclosedSet = `
+id: d
+schema: {unit: patient, fields: {sex: string, band: string, ok: bool}}
+indicators:
+  - id: P
+    type: proportion
+    numerator: ok
+    disclosure: {min: 1, max: 7, complementary: true, round_to: 5}
+    stratifiers: [sex, {id: sex_band, components: [sex, band]}]
+`
+
+// people builds n records of one sex and band, k of whom meet the numerator.
+func people(b *indicator.BatchBuilder, sex, band string, n, k int) {
+	for i := range n {
+		b.Field(0).AppendString(sex)
+		b.Field(1).AppendString(band)
+		b.Field(2).AppendBool(i < k)
+		_ = b.EndRow()
+	}
+}
+
+func TestDisclosure_SmallStratumAndItsComplementAreWithheld(t *testing.T) {
+	set, err := indicator.Load("d.yaml", []byte(disclosedSet))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	people(b, "f", "young", 20, 3) // numerator 3: primary
+	people(b, "m", "young", 30, 12)
+	people(b, "f", "old", 25, 10)
+	people(b, "m", "old", 40, 20)
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	r, _ := rep.Result("P")
+
+	// Overall: 45 of 115, not small: published, counts rounded to 5.
+	assert.Nil(t, r.Suppressed)
+	assert.Equal(t, indicator.Float(45), r.Numerator)
+	assert.Equal(t, indicator.Float(115), r.Denominator)
+	assert.InDelta(t, 45.0/115, float64(r.Value), 1e-12)
+
+	// By sex: f has 13 in the numerator, m 32: none small, all published.
+	for _, st := range r.Stratifiers[0].Strata {
+		assert.Nil(t, st.Suppressed, "%v", st.Values)
+	}
+	// By sex × band: f/young (3) is primary; in a 2×2 table with published
+	// margins its row, column and the opposite corner must go too.
+	cells := map[string]indicator.Stratum{}
+	for _, st := range r.Stratifiers[1].Strata {
+		cells[st.Values[0]+"/"+st.Values[1]] = st
+	}
+	require.Len(t, cells, 4)
+	fy := cells["f/young"]
+	require.NotNil(t, fy.Suppressed)
+	assert.Equal(t, disclosure.ReasonPrimary, fy.Suppressed.Numerator)
+	assert.True(t, math.IsNaN(float64(fy.Numerator)))
+	assert.True(t, math.IsNaN(float64(fy.Value)), "a value derived from a withheld count is withheld")
+	assert.Nil(t, fy.Populations)
+	for _, k := range []string{"f/old", "m/young", "m/old"} {
+		st := cells[k]
+		require.NotNil(t, st.Suppressed, k)
+		assert.Equal(t, disclosure.ReasonComplementary, st.Suppressed.Numerator, k)
+		assert.True(t, math.IsNaN(float64(st.Value)), k)
+	}
+}
+
+func TestDisclosure_WithoutPolicyEverythingIsPublished(t *testing.T) {
+	set, err := indicator.Load("d.yaml", []byte(`
+id: d
+schema: {unit: patient, fields: {sex: string, band: string, ok: bool}}
+indicators:
+  - {id: P, type: proportion, numerator: ok, stratifiers: [sex]}
+`))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	people(b, "f", "young", 2, 1)
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	r, _ := rep.Result("P")
+	assert.Nil(t, r.Suppressed)
+	assert.Equal(t, indicator.Float(1), r.Numerator)
+	require.NotNil(t, r.Populations)
+}
+
+func TestDisclosure_PresetAndBadPolicy(t *testing.T) {
+	_, err := indicator.Load("d.yaml", []byte(`
+id: d
+schema: {fields: {ok: bool}}
+indicators:
+  - {id: P, type: proportion, numerator: ok, disclosure: hes}
+  - {id: Q, type: proportion, numerator: ok, disclosure: {min: 9, max: 3}}
+  - {id: R, type: proportion, numerator: ok, disclosure: nhs}
+`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "d.yaml:6:")
+	assert.Contains(t, err.Error(), "indicator Q disclosure")
+	assert.Contains(t, err.Error(), `unknown disclosure preset "nhs"`)
+	assert.NotContains(t, err.Error(), "indicator P")
+}
