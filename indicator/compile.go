@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common"
@@ -514,24 +515,100 @@ func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type)
 // celIssues turns CEL's issues into diagnostics positioned in the YAML.
 func (c *compiler) celIssues(e Expr, owner, field string, iss *cel.Issues, class error) {
 	for _, ce := range iss.Errors() {
-		c.diag(exprPos(e, ce.Location), owner, field, class, "%s", ce.Message)
+		c.diag(c.exprPos(e, ce.Location), owner, field, class, "%s", ce.Message)
 	}
 }
 
 // exprPos maps a position inside an expression (CEL lines are 1-based,
-// columns 0-based) to the YAML file.
-func exprPos(e Expr, loc common.Location) Position {
-	p := e.Pos
+// columns 0-based, in code points) to the YAML file. YAML may have folded
+// lines, stripped indentation or resolved escapes, so the expression's
+// text is aligned with the source character by character from where the
+// expression starts: equal characters advance both, and source characters
+// that the text does not have (indentation, escapes, line breaks folded
+// into spaces) are skipped.
+func (c *compiler) exprPos(e Expr, loc common.Location) Position {
 	if loc == nil || loc.Line() < 1 {
-		return p
+		return e.Pos
 	}
-	if loc.Line() == 1 {
-		p.Column += loc.Column()
-		return p
+	target := textOffset(e.Text, loc.Line(), loc.Column())
+	lines := c.spec.source[e.Pos.File]
+	if e.Pos.Line < 1 || e.Pos.Line > len(lines) {
+		return e.Pos
 	}
-	p.Line += loc.Line() - 1
-	p.Column = max(e.Indent, 1) + loc.Column()
-	return p
+	// YAML columns count characters; walk the line in bytes.
+	line, col := e.Pos.Line, byteIndex(lines[e.Pos.Line-1], e.Pos.Column-1)
+	for i := 0; i < target && line >= 1 && line <= len(lines); {
+		src := lines[line-1]
+		if col >= len(src) { // a line break: kept as \n or folded into a space
+			line, col = line+1, 0
+			if e.Text[i] == '\n' || e.Text[i] == ' ' {
+				i++
+			}
+			continue
+		}
+		if src[col] == '\\' && col+1 < len(src) && unescape(src[col+1]) == e.Text[i] {
+			i, col = i+1, col+2 // an escape sequence of a double-quoted scalar
+			continue
+		}
+		if src[col] == e.Text[i] {
+			i++
+		}
+		col++
+	}
+	if line < 1 || line > len(lines) {
+		return e.Pos
+	}
+	for col < len(lines[line-1]) && lines[line-1][col] == ' ' && (target >= len(e.Text) || e.Text[target] != ' ') {
+		col++ // land on the character, not on indentation before it
+	}
+	return Position{File: e.Pos.File, Line: line, Column: utf8.RuneCountInString(lines[line-1][:col]) + 1}
+}
+
+// byteIndex returns the byte offset of the n-th character (0-based) of s.
+func byteIndex(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
+// unescape decodes the character after a backslash in a double-quoted
+// YAML scalar; 0 when it is not a one-character escape.
+func unescape(b byte) byte {
+	switch b {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	case '"', '\\', '/', ' ':
+		return b
+	}
+	return 0
+}
+
+// textOffset converts a CEL line (1-based) and column (0-based, in code
+// points) to a byte offset into text.
+func textOffset(text string, line, column int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		nl := strings.IndexByte(text[off:], '\n')
+		if nl < 0 {
+			return len(text)
+		}
+		off += nl + 1
+	}
+	for i := range text[off:] {
+		if column == 0 {
+			return off + i
+		}
+		column--
+	}
+	return len(text)
 }
 
 // sizes returns the cost estimator of the set.

@@ -351,3 +351,41 @@ func TestDeterminismDataExercisesEveryPath(t *testing.T) {
 		}
 	}
 }
+
+// TestStratumValuesAreKeptApart: stratum values are the values the
+// expressions gave, whatever characters they hold, and different
+// combinations are different strata.
+func TestStratumValuesAreKeptApart(t *testing.T) {
+	set := mustLoad(t, `
+id: strata
+schema:
+  fields:
+    a: string
+    b: string
+indicators:
+  - id: C
+    type: count
+    stratifiers:
+      - a
+      - id: ab
+        components: [a, b]
+`)
+	rows := [][2]string{{"x\x1fy", "z"}, {"x", "y\x1fz"}, {"x | y", "z"}}
+	b := indicator.NewBatchBuilder(set.Schema())
+	for _, r := range rows {
+		b.Field(0).AppendString(r[0])
+		b.Field(1).AppendString(r[1])
+		require.NoError(t, b.EndRow())
+	}
+	res := result(t, run(t, set, []*indicator.Batch{b.Build()}), "C")
+	require.Len(t, res.Stratifiers, 2)
+	got := map[string][][]string{}
+	for _, sr := range res.Stratifiers {
+		for _, st := range sr.Strata {
+			got[sr.ID] = append(got[sr.ID], st.Values)
+			assert.Equal(t, 1.0, float64(st.Value), "%s %q", sr.ID, st.Values)
+		}
+	}
+	assert.ElementsMatch(t, [][]string{{"x\x1fy"}, {"x"}, {"x | y"}}, got["a"])
+	assert.ElementsMatch(t, [][]string{{"x\x1fy", "z"}, {"x", "y\x1fz"}, {"x | y", "z"}}, got["ab"])
+}

@@ -75,7 +75,7 @@ func (d Diagnostic) Error() string {
 	b.WriteString(d.Message)
 	if d.Line != "" && d.Pos.Column > 0 {
 		b.WriteString("\n | " + d.Line + "\n | ")
-		for i, r := range d.Line {
+		for i, r := range []rune(d.Line) {
 			if i >= d.Pos.Column-1 {
 				break
 			}

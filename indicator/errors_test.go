@@ -79,6 +79,10 @@ func TestDiagnostics(t *testing.T) {
 			indicator.ErrInvalidDefinition, "f.yaml:1:5: ", []string{"set id: want a string, got a mapping"}},
 		{"multiplier is not a number", header + "  - id: DM\n    type: count\n    multiplier: lots\n",
 			indicator.ErrInvalidDefinition, "f.yaml:10:17: ", []string{"indicator DM multiplier: want a number"}},
+		{"empty file", "",
+			indicator.ErrInvalidDefinition, "f.yaml:1:1: ", []string{"empty"}},
+		{"file with only a comment", "# nothing yet\n",
+			indicator.ErrInvalidDefinition, "f.yaml:1:1: ", []string{"empty"}},
 
 		// Duplicates.
 		{"duplicate key at top level", "id: s\nid: t\nschema:\n  fields:\n    age: int\n",
@@ -97,6 +101,8 @@ func TestDiagnostics(t *testing.T) {
 			indicator.ErrInvalidDefinition, "f.yaml:8:5: ", []string{`indicator DM polarity: unknown polarity "up"`}},
 		{"confidence level as a percentage", header + "  - id: DM\n    type: count\n    confidence:\n      level: 95\n",
 			indicator.ErrInvalidDefinition, "f.yaml:8:5: ", []string{"indicator DM confidence.level: level must be a fraction"}},
+		{"infinite multiplier", header + "  - id: DM\n    type: count\n    multiplier: inf\n",
+			indicator.ErrInvalidDefinition, "f.yaml:8:5: ", []string{"indicator DM multiplier: "}},
 		{"confidence level not a number", header + "  - id: DM\n    type: count\n    confidence:\n      level: high\n",
 			indicator.ErrInvalidDefinition, "f.yaml:11:14: ", []string{"indicator DM confidence.level: want a number"}},
 		{"unknown field type", "id: s\nschema:\n  fields:\n    age: integer\n",
@@ -200,6 +206,79 @@ func TestDiagnosticFieldsAndCaret(t *testing.T) {
 	assert.Equal(t, indicator.ErrTypeMismatch, d.Class)
 	// The source line and a caret under column 16.
 	assert.Contains(t, d.Error(), "\n |     numerator: hba1cc > 58\n | "+strings.Repeat(" ", 15)+"^")
+}
+
+// TestDiagnosticCaretAfterNonASCII: columns count characters — as the
+// YAML library does for keys and values — both for YAML problems and for
+// CEL problems, and the caret stands under the character the column names
+// even after letters of several bytes.
+func TestDiagnosticCaretAfterNonASCII(t *testing.T) {
+	t.Run("CEL problem", func(t *testing.T) {
+		yaml := "id: s\nschema:\n  fields:\n    name: string\n    hba1c: double?\nindicators:\n" +
+			"  - id: DM\n    type: proportion\n" +
+			`    numerator: name == "Zoë" && hba1cc > 1` + "\n" // 9: hba1cc is character 33
+		_, err := indicator.Load("f.yaml", []byte(yaml))
+		d := findDiag(t, err, "f.yaml:9:33: ")
+		assert.Contains(t, d.Error(), "hba1cc")
+		lines := strings.Split(d.Error(), "\n")
+		require.Len(t, lines, 3, d.Error())
+		assert.Equal(t, ` |     numerator: name == "Zoë" && hba1cc > 1`, lines[1])
+		assert.Equal(t, " | "+strings.Repeat(" ", 32)+"^", lines[2])
+	})
+	t.Run("YAML problem", func(t *testing.T) {
+		yaml := "id: s\n" + `schema: {unit: "ë", fieldz: {}}` + "\n" // 2: fieldz is character 21
+		_, err := indicator.Load("f.yaml", []byte(yaml))
+		d := findDiag(t, err, "f.yaml:2:21: ")
+		assert.Contains(t, d.Error(), "fieldz")
+		lines := strings.Split(d.Error(), "\n")
+		require.Len(t, lines, 3, d.Error())
+		assert.Equal(t, " | "+strings.Repeat(" ", 20)+"^", lines[2])
+	})
+}
+
+// TestNestedEventLists: an event list inside an event list is either
+// usable from CEL or refused where it is declared — never accepted by the
+// schema and then unusable.
+func TestNestedEventLists(t *testing.T) {
+	yaml := "id: s\n" +
+		"schema:\n" +
+		"  fields:\n" +
+		"    visits:\n" +
+		"      fields:\n" +
+		"        tests:\n" + // 6: the nested event list
+		"          fields:\n" +
+		"            value: int\n" +
+		"indicators:\n" +
+		"  - id: HIGH\n" +
+		"    type: proportion\n" +
+		"    numerator: visits.exists(v, v.tests.exists(x, x.value > 1))\n"
+	set, err := indicator.Load("f.yaml", []byte(yaml))
+	if err != nil {
+		var diags indicator.Diagnostics
+		require.True(t, errors.As(err, &diags), "%v", err)
+		for _, d := range diags {
+			assert.True(t, errors.Is(d, indicator.ErrInvalidDefinition), "%v", d)
+			assert.NotEqual(t, "numerator", d.Field, "nested event lists must be refused in the schema, not at their use: %v", d)
+			assert.Contains(t, d.Error(), "tests")
+		}
+		return
+	}
+	s := set.Schema()
+	b := indicator.NewBatchBuilder(s)
+	for _, values := range [][]int64{{0, 5}, {1}} {
+		visits := b.Field(0)
+		tests := visits.Event(0)
+		for _, v := range values {
+			tests.Event(0).AppendInt(v)
+			tests.EndEvent()
+		}
+		visits.EndEvent()
+		require.NoError(t, b.EndRow())
+	}
+	r := result(t, run(t, set, []*indicator.Batch{b.Build()}), "HIGH")
+	assert.Zero(t, r.Accounting.Errored, "%+v", r.Errors)
+	assert.Equal(t, 1.0, float64(r.Numerator))
+	assert.Equal(t, 2.0, float64(r.Denominator))
 }
 
 func TestDiagnosticsReportEveryProblemSorted(t *testing.T) {

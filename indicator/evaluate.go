@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -291,9 +292,6 @@ func (w *worker) record(ind *compiledIndicator, t *indicatorTally, index int64) 
 	var out outcome
 	w.keys = w.keys[:0]
 	field, err := w.evaluate(ind, &out)
-	if err == nil && out.flags&inIP != 0 && len(ind.stratifiers) > 0 {
-		field, err = w.strata(ind)
-	}
 	if err != nil {
 		t.fail(index, field, err)
 		return
@@ -305,15 +303,16 @@ func (w *worker) record(ind *compiledIndicator, t *indicatorTally, index int64) 
 func (w *worker) strata(ind *compiledIndicator) (string, error) {
 	for _, s := range ind.stratifiers {
 		key := ""
-		for k, c := range s.comps {
+		for _, c := range s.comps {
 			v, _, err := c.prog.Eval(w.cur)
 			if err != nil {
 				return c.field, err
 			}
-			if k == 0 {
+			switch {
+			case len(s.comps) == 1:
 				key = label(v) // most stratifiers have one component: no allocation
-			} else {
-				key += string(strataSep) + label(v)
+			default:
+				key = appendComponent(key, label(v))
 			}
 		}
 		w.keys = append(w.keys, key)
@@ -321,8 +320,27 @@ func (w *worker) strata(ind *compiledIndicator) (string, error) {
 	return "", nil
 }
 
-// strataSep separates the components of a multi-component stratum key.
-const strataSep = '\x1f'
+// appendComponent appends one component to a multi-component stratum key
+// as its length, a colon and the value, so that no value can be mistaken
+// for another whatever characters it holds.
+func appendComponent(key, v string) string {
+	return key + strconv.Itoa(len(v)) + ":" + v
+}
+
+// splitComponents decodes a key built by appendComponent.
+func splitComponents(key string) []string {
+	var out []string
+	for key != "" {
+		colon := strings.IndexByte(key, ':')
+		n, err := strconv.Atoi(key[:max(colon, 0)])
+		if colon < 0 || err != nil || colon+1+n > len(key) {
+			return append(out, key) // not produced by appendComponent
+		}
+		out = append(out, key[colon+1:colon+1+n])
+		key = key[colon+1+n:]
+	}
+	return out
+}
 
 func label(v ref.Val) string {
 	switch x := v.(type) {
@@ -368,6 +386,11 @@ func (w *worker) evaluate(ind *compiledIndicator, o *outcome) (string, error) {
 		return "initial_population", err
 	}
 	o.flags |= inIP
+	if len(ind.stratifiers) > 0 {
+		if field, err := w.strata(ind); err != nil {
+			return field, err
+		}
+	}
 	if ind.spec.Type == Ratio {
 		return w.ratio(ind, o)
 	}
@@ -440,11 +463,10 @@ func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
 		return "denominator_value", fmt.Errorf("negative person-time %v", o.denValue)
 	}
 	o.included, o.inDen = true, true
-	field, in, err := w.numerator(ind)
+	field, in, err := w.numerator(ind, o)
 	if err != nil || !in {
 		return field, err
 	}
-	o.flags |= inNUMER
 	o.inNum = true
 	o.numValue, err = w.number(ind.numValue)
 	return "numerator_value", err
@@ -468,18 +490,18 @@ func (w *worker) standardised(ind *compiledIndicator, o *outcome) (string, error
 		return "denominator_value", fmt.Errorf("negative population %v", o.denValue)
 	}
 	o.included, o.inDen = true, true
-	field, in, err := w.numerator(ind)
+	field, in, err := w.numerator(ind, o)
 	if err != nil || !in {
 		return field, err
 	}
-	o.flags |= inNUMER
 	o.inNum = true
 	o.numValue, err = w.numberOr(ind.numValue, 1)
 	return "numerator_value", err
 }
 
-// numerator tests NUMER ∧ ¬NUMEX (an absent numerator criterion holds).
-func (w *worker) numerator(ind *compiledIndicator) (string, bool, error) {
+// numerator tests NUMER ∧ ¬NUMEX (an absent numerator criterion holds) and
+// records both memberships in o.
+func (w *worker) numerator(ind *compiledIndicator, o *outcome) (string, bool, error) {
 	in, err := w.truth(ind.numer, true)
 	if err != nil || !in {
 		return "numerator", false, err
@@ -487,6 +509,10 @@ func (w *worker) numerator(ind *compiledIndicator) (string, bool, error) {
 	ex, err := w.truth(ind.numex, false)
 	if err != nil {
 		return "numerator_exclusion", false, err
+	}
+	o.flags |= inNUMER
+	if ex {
+		o.flags |= inNUMEX
 	}
 	return "", !ex, nil
 }
@@ -512,12 +538,11 @@ func (w *worker) ratio(ind *compiledIndicator, o *outcome) (string, error) {
 			o.inDen = true
 		}
 	}
-	field, in, err := w.numerator(ind)
+	field, in, err := w.numerator(ind, o)
 	if err != nil {
 		return field, err
 	}
 	if in {
-		o.flags |= inNUMER
 		if o.numValue, err = w.numberOr(ind.numValue, 1); err != nil {
 			return "numerator_value", err
 		}

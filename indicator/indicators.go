@@ -149,8 +149,8 @@ func (c *compiler) checkIndicatorHeader(spec *IndicatorSpec, owner string) bool 
 	if spec.Level != 0 && !(spec.Level > 0 && spec.Level < 1) {
 		bad("confidence.level", "level must be a fraction between 0 and 1 (e.g. 0.95), got %v", spec.Level)
 	}
-	if spec.Multiplier < 0 || spec.Multiplier != spec.Multiplier {
-		bad("multiplier", "multiplier must be positive, got %v", spec.Multiplier)
+	if spec.Multiplier < 0 || math.IsNaN(spec.Multiplier) || math.IsInf(spec.Multiplier, 0) {
+		bad("multiplier", "multiplier must be a finite positive number, got %v", spec.Multiplier)
 	}
 	return ok
 }

@@ -222,6 +222,13 @@ func TestMaxErrorsKeepsLowestIndicesCountsAll(t *testing.T) {
 	for i, e := range r.Errors {
 		assert.Equal(t, int64(5*i), e.Record)
 	}
+
+	// No examples at all, still every error counted.
+	rep = run(t, set, batches, indicator.WithWorkers(3), indicator.WithMaxErrors(0))
+	r = result(t, rep, "RAW")
+	requireAccounting(t, r, 50)
+	assert.Equal(t, int64(10), r.Accounting.Errored)
+	assert.Empty(t, r.Errors)
 }
 
 // ---------------------------------------------------------------------------

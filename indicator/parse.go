@@ -2,7 +2,9 @@ package indicator
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -40,7 +42,11 @@ func Parse(file string, data []byte) (*SetSpec, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		p.yamlError(err)
+		if errors.Is(err, io.EOF) {
+			p.diag(Position{File: file, Line: 1, Column: 1}, "", "", ErrInvalidDefinition, "empty document")
+		} else {
+			p.yamlError(err)
+		}
 		return nil, p.diags.err()
 	}
 	spec := &SetSpec{source: map[string][]string{file: p.lines}}

@@ -188,7 +188,7 @@ func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
 		Errors: t.errors,
 	}
 	for i, s := range ind.stratifiers {
-		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.strata[i], est.Value)})
+		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.strata[i], len(s.comps), est.Value)})
 	}
 	ind.disclose(&r)
 	r.Status = ind.status(float64(r.Value), float64(r.Lower), float64(r.Upper))
@@ -202,15 +202,22 @@ func (t *tally) populations() *Populations {
 	}
 }
 
-func (ind *compiledIndicator) strata(m map[string]*tally, benchmark float64) []Stratum {
+func (ind *compiledIndicator) strata(m map[string]*tally, components int, benchmark float64) []Stratum {
+	values := make(map[string][]string, len(m))
+	for k := range m {
+		values[k] = []string{k}
+		if components > 1 {
+			values[k] = splitComponents(k)
+		}
+	}
 	keys := sortedKeys(m)
-	sort.SliceStable(keys, func(i, j int) bool { return lessStratum(keys[i], keys[j]) })
+	sort.SliceStable(keys, func(i, j int) bool { return lessStratum(values[keys[i]], values[keys[j]]) })
 	out := make([]Stratum, 0, len(keys))
 	for _, k := range keys {
 		t := m[k]
 		est, note, num, den := ind.estimate(t)
 		out = append(out, Stratum{
-			Values:   strings.Split(k, string(rune(strataSep))),
+			Values:   values[k],
 			Estimate: ind.scale(est, note), Numerator: Float(num), Denominator: Float(den),
 			Populations: t.populations(),
 			Comparison:  string(stats.CompareToBenchmark(est, benchmark, comparePolarity(ind.spec.Polarity))),
@@ -221,8 +228,7 @@ func (ind *compiledIndicator) strata(m map[string]*tally, benchmark float64) []S
 
 // lessStratum orders stratum keys component by component, numerically
 // where both components are integers.
-func lessStratum(a, b string) bool {
-	as, bs := strings.Split(a, string(rune(strataSep))), strings.Split(b, string(rune(strataSep)))
+func lessStratum(as, bs []string) bool {
 	for i := 0; i < len(as) && i < len(bs); i++ {
 		if as[i] == bs[i] {
 			continue

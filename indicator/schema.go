@@ -137,6 +137,8 @@ func validateFields(fields []Field, where string) error {
 		switch {
 		case f.Kind.scalar():
 		case f.Kind == KindList && f.Elem.scalar():
+		case f.Kind == KindEvents && where != "schema":
+			return fmt.Errorf("%w: %s: event list %q inside an event list is not supported; declare it as a top-level event list", ErrInvalidDefinition, where, f.Name)
 		case f.Kind == KindEvents:
 			if len(f.Fields) == 0 {
 				return fmt.Errorf("%w: %s: event list %q has no fields", ErrInvalidDefinition, where, f.Name)

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,6 +17,8 @@ import (
 // non-nullable one left out, or given a value of the wrong type, makes the
 // source fail with an error naming the record and the field. An error
 // returned by FillFunc stops the source too, wrapped with the record index.
+// Record indices count from 0 over all rows, so that for Slice the index is
+// the row's position in the slice.
 type FillFunc[T any] func(row *T, w *RowWriter) error
 
 // Slice returns a Source over rows in memory, converted to records by fill.
@@ -61,7 +64,10 @@ type sliceReader[T any] struct {
 
 func (r *sliceReader[T]) open() error {
 	if r.fill == nil {
-		return fmt.Errorf("source: nil fill function")
+		return errors.New("source: nil fill function")
+	}
+	if r.next == nil && r.nextErr == nil {
+		return errors.New("source: nil next function")
 	}
 	r.w.n = len(r.schema.Fields)
 	return nil

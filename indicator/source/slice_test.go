@@ -202,6 +202,10 @@ func TestSlice_EmptyAndNilFill(t *testing.T) {
 	src = source.Slice(set.Schema(), []person{{}}, nil)
 	assert.False(t, src.Next(context.Background()))
 	assert.EqualError(t, src.Err(), "source: nil fill function")
+
+	src = source.Func(set.Schema(), nil, personFill(t, set.Schema()))
+	assert.False(t, src.Next(context.Background()))
+	assert.EqualError(t, src.Err(), "source: nil next function")
 }
 
 func TestSlice_CancelledContextStopsNext(t *testing.T) {
@@ -320,4 +324,17 @@ func TestFunc_GeneratorReturningCtxErrIsACancellation(t *testing.T) {
 	}, personFill(t, set.Schema()))
 	assert.False(t, src.Next(ctx))
 	assert.Equal(t, context.Canceled, src.Err())
+}
+
+func TestSlice_HandBuiltSchemaWithoutUnit(t *testing.T) {
+	schema := &indicator.Schema{Fields: []indicator.Field{{Name: "n", Kind: indicator.KindInt}}}
+	src := source.Slice(schema, []int64{1, 2, 3}, func(v *int64, w *source.RowWriter) error {
+		w.Int(0, *v)
+		return nil
+	})
+	require.True(t, src.Next(context.Background()))
+	assert.Equal(t, 3, src.Batch().Len())
+	assert.Same(t, schema, src.Batch().Schema())
+	assert.False(t, src.Next(context.Background()))
+	assert.NoError(t, src.Err())
 }

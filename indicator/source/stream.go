@@ -77,7 +77,13 @@ func (s *stream) open() error {
 	if s.schema == nil {
 		return errors.New("source: nil schema")
 	}
-	if err := s.schema.Validate(); err != nil {
+	// The unit's name does not matter to a source, and Compile defaults an
+	// empty one, so a hand-built schema without it is fine here.
+	check := *s.schema
+	if check.Unit == "" {
+		check.Unit = "record"
+	}
+	if err := check.Validate(); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
 	s.b = indicator.NewBatchBuilder(s.schema)
