@@ -65,7 +65,7 @@ func (c *csvReader) open() error {
 	c.r = csv.NewReader(c.in)
 	c.r.Comma = c.cfg.comma
 	// The record slice is reused: cells are copied into the batch (string
-	// cells share the record's string, which the batch then keeps alive).
+	// cells share the record's string unless it is long; see shareLimit).
 	c.r.ReuseRecord = true
 	header, err := c.r.Read()
 	if err == io.EOF {
@@ -124,12 +124,17 @@ func (c *csvReader) readRow(_ context.Context, b *indicator.BatchBuilder) error 
 	if err != nil {
 		return csvReadError(err)
 	}
+	size := 0
+	for _, cell := range rec {
+		size += len(cell)
+	}
+	clone := size > shareLimit
 	for j, cell := range rec {
 		col := &c.cols[j]
 		if col.field < 0 {
 			continue
 		}
-		if err := c.appendCell(b.Field(col.field), col, cell); err != nil {
+		if err := c.appendCell(b.Field(col.field), col, cell, clone); err != nil {
 			line, _ := c.r.FieldPos(j)
 			return fmt.Errorf("source: CSV line %d, column %q: %v: %w", line, col.name, err, indicator.ErrInvalidData)
 		}
@@ -146,9 +151,9 @@ func (c *csvReader) readRow(_ context.Context, b *indicator.BatchBuilder) error 
 
 // appendCell appends the value of one cell. Absent nullable values are left
 // out: EndRow records them as null.
-func (c *csvReader) appendCell(cb indicator.ColumnBuilder, col *csvColumn, cell string) error {
+func (c *csvReader) appendCell(cb indicator.ColumnBuilder, col *csvColumn, cell string, clone bool) error {
 	if col.kind == indicator.KindList {
-		return c.appendList(cb, col.elem, cell)
+		return c.appendList(cb, col.elem, cell, clone)
 	}
 	empty := cell == ""
 	if col.kind != indicator.KindString {
@@ -160,19 +165,19 @@ func (c *csvReader) appendCell(cb indicator.ColumnBuilder, col *csvColumn, cell 
 		}
 		return errors.New("empty cell, but the field is not nullable")
 	}
-	return appendText(cb, col.kind, cell)
+	return appendText(cb, col.kind, cell, clone)
 }
 
 // appendList appends the elements of a list cell. An empty cell is the
 // empty list; otherwise every separated part is an element, so "a||b" is
 // three strings, the middle one empty (and an error for other kinds).
-func (c *csvReader) appendList(cb indicator.ColumnBuilder, elem indicator.Kind, cell string) error {
+func (c *csvReader) appendList(cb indicator.ColumnBuilder, elem indicator.Kind, cell string, clone bool) error {
 	if cell == "" {
 		return nil
 	}
 	for k := 1; ; k++ {
 		part, rest, more := strings.Cut(cell, c.cfg.listSep)
-		if err := appendText(cb, elem, part); err != nil {
+		if err := appendText(cb, elem, part, clone); err != nil {
 			return fmt.Errorf("element %d: %w", k, err)
 		}
 		if !more {

@@ -506,3 +506,12 @@ indicators:
 	assert.EqualValues(t, 1, dm.Numerator)
 	assert.EqualValues(t, 4, rep.Read)
 }
+
+func TestCSV_LongRecordsReadTheSame(t *testing.T) {
+	// Past 4 KiB string cells are copied rather than shared with the
+	// record; the values must not change.
+	long := strings.Repeat("x", 5000)
+	got := readCSV(t, flatHeader+"42,f,1,true,2020-01-01,1s,,"+long+",a|"+long+"\n")
+	require.NoError(t, got.err)
+	assert.Equal(t, []string{"42, f, 1, true, 2020-01-01T00:00:00Z, 1s, null, " + long + ", a|" + long}, got.records)
+}

@@ -127,6 +127,7 @@ type pathSeg struct {
 // jsonParser reads one record from a line of JSON into a BatchBuilder.
 type jsonParser struct {
 	lex    lexer
+	clone  bool // copy string values (see shareLimit)
 	top    *jsonLevel
 	ignore bool
 	path   []pathSeg
@@ -140,9 +141,10 @@ func (p *jsonParser) record(data []byte, b *indicator.BatchBuilder) error {
 	if !json.Valid(data) {
 		return syntaxError(data)
 	}
-	// One string per line: string values become substrings of it, which
-	// the batch keeps alive, instead of one allocation each.
+	// One string per line: string values become substrings of it instead
+	// of one allocation each, unless the line is long (see shareLimit).
 	p.lex = lexer{s: string(data)}
+	p.clone = len(data) > shareLimit
 	p.path = p.path[:0]
 	tok, err := p.lex.token()
 	if err != nil {
@@ -325,7 +327,7 @@ func (p *jsonParser) scalar(tok token, k indicator.Kind, nullable bool, cb indic
 			err = wrongType(k, tok)
 			break
 		}
-		err = appendText(cb, k, tok.text)
+		err = appendText(cb, k, tok.text, p.clone)
 	default:
 		err = wrongType(k, tok)
 	}

@@ -289,3 +289,10 @@ func TestJSONLines_DuplicateListKeyIsAnError(t *testing.T) {
 	got = readJSONL(t, eventsYAML, `{"age": 1, "conditions": [], "conditions": null}`)
 	require.EqualError(t, got.err, `source: JSONL line 1: field "conditions" appears twice: invalid data`)
 }
+
+func TestJSONLines_LongLinesReadTheSame(t *testing.T) {
+	long := strings.Repeat("y", 5000)
+	got := readJSONL(t, flatYAML, `{"skip": "`+long+`", "age": 1, "sex": "f", "score": 1, "smoker": true, "born": "2020-01-01", "stay": "1s", "note": "`+long+`", "codes": ["\u0041", "`+long+`"]}`, source.WithIgnoreUnknown())
+	require.NoError(t, got.err)
+	assert.Equal(t, []string{"1, f, 1, true, 2020-01-01T00:00:00Z, 1s, null, " + long + ", A|" + long}, got.records)
+}

@@ -19,11 +19,22 @@ const (
 	maxYear = 2261
 )
 
+// shareLimit is the longest input line (or CSV record) whose string values
+// are kept as substrings of it. Sharing saves an allocation per value, but
+// keeps the whole line alive as long as the batch: past this size a stray
+// long field (an ignored column, say) would cost more memory than the
+// copies save, so values are copied instead.
+const shareLimit = 4 << 10
+
 // appendText parses s as a value of kind k and appends it to cb. The
 // error, if any, says why s is not such a value; the caller adds where.
-// Surrounding spaces are ignored except for strings, which are verbatim.
-func appendText(cb indicator.ColumnBuilder, k indicator.Kind, s string) error {
+// Surrounding spaces are ignored except for strings, which are verbatim,
+// and copied when clone is set (see shareLimit).
+func appendText(cb indicator.ColumnBuilder, k indicator.Kind, s string, clone bool) error {
 	if k == indicator.KindString {
+		if clone {
+			s = strings.Clone(s)
+		}
 		cb.AppendString(s)
 		return nil
 	}
