@@ -515,3 +515,9 @@ func TestCSV_LongRecordsReadTheSame(t *testing.T) {
 	require.NoError(t, got.err)
 	assert.Equal(t, []string{"42, f, 1, true, 2020-01-01T00:00:00Z, 1s, null, " + long + ", a|" + long}, got.records)
 }
+
+func TestCSV_StringsKeepEveryCharacter(t *testing.T) {
+	got := readCSV(t, flatHeader+"42,\"a\x1fb, c\x00\",1,true,2020-01-01,1s,,\"\xff\",\"|\"\n")
+	require.NoError(t, got.err)
+	assert.Equal(t, []string{"42, a\x1fb, c\x00, 1, true, 2020-01-01T00:00:00Z, 1s, null, \xff, |"}, got.records)
+}
