@@ -616,7 +616,8 @@ func TestRateIntervalMethod(t *testing.T) {
 			assert.Equal(t, 0.95, r.Level)
 			assert.Equal(t, float64(tc.events), float64(r.Numerator), "events")
 			assert.Equal(t, tc.years, float64(r.Denominator), "person-time")
-			assert.InEpsilon(t, 1000*float64(tc.events)/tc.years+1e-300, float64(r.Value)+1e-300, 1e-12)
+			want := 1000 * float64(tc.events) / tc.years
+			assert.InDelta(t, want, float64(r.Value), 1e-12*math.Max(1, want))
 			assert.InDelta(t, 1000*lo/tc.years, float64(r.Lower), 1e-9*1000/tc.years+1e-12)
 			assert.InDelta(t, 1000*hi/tc.years, float64(r.Upper), 1e-9*1000/tc.years)
 			if tc.events == 0 {
