@@ -3,9 +3,7 @@ package indicator
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
@@ -15,6 +13,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
+
+	"github.com/openhpi/hpi/internal/textvalue"
 )
 
 // DefaultCostBudget is the largest estimated cost of one expression that
@@ -295,41 +295,29 @@ func (c *compiler) declareParams() []cel.EnvOption {
 	return vars
 }
 
-// parseScalar reads a parameter value written as text.
+// parseScalar reads a parameter value written as text, by the rules of
+// package textvalue that the data sources follow too.
 func parseScalar(k Kind, s string) (ref.Val, error) {
 	switch k {
 	case KindInt:
-		v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		v, err := textvalue.Int(s)
 		return types.Int(v), err
 	case KindDouble:
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		v, err := textvalue.Double(s)
 		return types.Double(v), err
 	case KindBool:
-		v, err := strconv.ParseBool(strings.TrimSpace(s))
+		v, err := textvalue.Bool(s)
 		return types.Bool(v), err
 	case KindString:
 		return types.String(s), nil
 	case KindTimestamp:
-		t, err := parseTime(s)
-		return types.Timestamp{Time: t}, err
+		v, err := textvalue.Timestamp(s)
+		return types.Timestamp{Time: v}, err
 	case KindDuration:
-		d, err := time.ParseDuration(strings.TrimSpace(s))
-		return types.Duration{Duration: d}, err
+		v, err := textvalue.Duration(s)
+		return types.Duration{Duration: v}, err
 	}
 	return nil, fmt.Errorf("unsupported kind %s", k)
-}
-
-// parseTime accepts RFC 3339 timestamps and plain dates (taken as UTC midnight).
-func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("want a date (2006-01-02) or an RFC 3339 timestamp, got %q", s)
-	}
-	return t, nil
 }
 
 // compileDefinitions orders definitions by dependency, rejects cycles and

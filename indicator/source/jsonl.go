@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/openhpi/hpi/indicator"
+	"github.com/openhpi/hpi/internal/textvalue"
 )
 
 // JSONLines returns a Source that reads records from JSON Lines text: one
@@ -349,7 +350,7 @@ func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, tok token) error
 	case indicator.KindDouble:
 		v, err := strconv.ParseFloat(num, 64)
 		if err != nil {
-			return fmt.Errorf("%s is out of range for a double", shorten(num))
+			return fmt.Errorf("%s is out of range for a double", textvalue.Shorten(num))
 		}
 		cb.AppendDouble(v)
 	default:
@@ -373,7 +374,7 @@ func parseJSONInt(num string) (int64, error) {
 		return v, nil
 	}
 	if errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
 	}
 	sign, rest := "", num
 	if strings.HasPrefix(rest, "-") {
@@ -390,9 +391,9 @@ func parseJSONInt(num string) (int64, error) {
 		exp, err = strconv.Atoi(expText)
 		if err != nil || exp > maxExponent || exp < -maxExponent {
 			if strings.HasPrefix(expText, "-") {
-				return 0, fmt.Errorf("%s is not an integer", shorten(num))
+				return 0, fmt.Errorf("%s is not an integer", textvalue.Shorten(num))
 			}
-			return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+			return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
 		}
 	}
 	exp -= len(frac)
@@ -400,13 +401,13 @@ func parseJSONInt(num string) (int64, error) {
 	exp += len(digits) - len(trimmed)
 	switch {
 	case exp < 0:
-		return 0, fmt.Errorf("%s is not an integer", shorten(num))
+		return 0, fmt.Errorf("%s is not an integer", textvalue.Shorten(num))
 	case len(trimmed)+exp > 19:
-		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
 	}
 	v, err = strconv.ParseInt(sign+trimmed+strings.Repeat("0", exp), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%s is out of range for an int", shorten(num))
+		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
 	}
 	return v, nil
 }
@@ -443,23 +444,15 @@ func describe(tok token) string {
 	case tokFalse:
 		return "false"
 	case tokNumber:
-		return shorten(tok.text)
+		return textvalue.Shorten(tok.text)
 	case tokString:
-		return "string " + quote(tok.text)
+		return "string " + textvalue.Quote(tok.text)
 	case tokArray:
 		return "an array"
 	case tokObject:
 		return "an object"
 	}
 	return "nothing"
-}
-
-// shorten bounds unquoted text (a number) in an error message.
-func shorten(s string) string {
-	if len(s) <= maxQuoted {
-		return s
-	}
-	return s[:maxQuoted] + "…"
 }
 
 // fail prefixes err with the current field path.
