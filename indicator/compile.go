@@ -60,7 +60,8 @@ type Set struct {
 	valueSets  object
 	params     []ParameterSpec
 	defaults   []ref.Val
-	defs       []*definition
+	exprs      []compiledExpr // every definition and criterion, each once
+	defExpr    []int          // definition index → its entry in exprs
 	indicators []*compiledIndicator
 }
 
@@ -80,8 +81,13 @@ type binding struct {
 	index int
 }
 
-type definition struct {
-	name string
+// compiledExpr is one expression the cursor evaluates at most once per
+// record: a definition (named) or a criterion or stratifier component.
+// Identical criteria of several indicators share one entry, so a
+// stratifier such as age_band, common to every indicator, is evaluated once
+// per record, not once per indicator.
+type compiledExpr struct {
+	name string // the definition's name; "" for a criterion
 	prog cel.Program
 }
 
@@ -113,11 +119,12 @@ func (s *Set) Schema() *Schema { return s.schema }
 
 // compiler holds the state of one Compile call.
 type compiler struct {
-	spec  *SetSpec
-	cfg   compileConfig
-	set   *Set
-	env   *cel.Env
-	diags Diagnostics
+	spec   *SetSpec
+	cfg    compileConfig
+	set    *Set
+	env    *cel.Env
+	diags  Diagnostics
+	shared map[string]int // criterion text → its entry in set.exprs
 }
 
 // Compile type-checks every expression of spec against its schema,
@@ -128,7 +135,7 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}}
+	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}}
 	if spec.Schema.Unit == "" {
 		spec.Schema.Unit = "record"
 	}
@@ -343,7 +350,7 @@ func (c *compiler) compileDefinitions() {
 	if !ok {
 		return
 	}
-	c.set.defs = make([]*definition, len(defs))
+	c.set.defExpr = make([]int, len(defs))
 	for _, i := range order {
 		d := defs[i]
 		owner := "definition " + d.Name
@@ -361,7 +368,7 @@ func (c *compiler) compileDefinitions() {
 		if !ok {
 			continue
 		}
-		c.set.defs[i] = &definition{name: d.Name, prog: c.program(checked, d.Expr, owner, "")}
+		c.set.defExpr[i] = c.addExpr(d.Name, c.program(checked, d.Expr, owner, ""))
 	}
 }
 
@@ -488,16 +495,33 @@ func (c *compiler) program(a *cel.Ast, e Expr, owner, field string) cel.Program 
 	return prg
 }
 
-// compileExpr checks and plans one expression; nil when e is empty or wrong.
-func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type) cel.Program {
+// addExpr appends an expression to the set's table and returns its index.
+func (c *compiler) addExpr(name string, prog cel.Program) int {
+	c.set.exprs = append(c.set.exprs, compiledExpr{name: name, prog: prog})
+	return len(c.set.exprs) - 1
+}
+
+// compileExpr checks one criterion for its use (so that every use gets its
+// own positioned diagnostics) and returns its entry in the set's table,
+// shared with any identical criterion; -1 when e is empty or wrong.
+func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type) int {
 	if e.IsZero() {
-		return nil
+		return -1
 	}
 	checked, ok := c.check(nil, e, owner, field, want)
 	if !ok {
-		return nil
+		return -1
 	}
-	return c.program(checked, e, owner, field)
+	text := strings.TrimSpace(e.Text)
+	if i, ok := c.shared[text]; ok {
+		return i
+	}
+	prog := c.program(checked, e, owner, field)
+	if prog == nil {
+		return -1
+	}
+	c.shared[text] = c.addExpr("", prog)
+	return c.shared[text]
 }
 
 // celIssues turns CEL's issues into diagnostics positioned in the YAML.

@@ -1,6 +1,8 @@
 package indicator
 
 import (
+	"fmt"
+
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -8,24 +10,29 @@ import (
 
 // cursor is the CEL activation of one worker: it points at the current row
 // of a batch and resolves names to that row's values without building a map.
-// Definitions are memoised per row: each is evaluated at most once per record.
+// The set's expressions (definitions and criteria) are memoised per row:
+// each is evaluated at most once per record.
 type cursor struct {
-	set     *Set
-	batch   *Batch
-	row     int
-	params  []ref.Val
-	record  object
-	memo    []ref.Val
-	memoGen []uint64
-	gen     uint64
+	set    *Set
+	batch  *Batch
+	row    int
+	params []ref.Val
+	record object
+	memo   []memoised
+	gen    uint64 // the current row's generation; memo entries of older ones are stale
+}
+
+type memoised struct {
+	gen uint64
+	val ref.Val
+	err error
 }
 
 func newCursor(s *Set, params []ref.Val) *cursor {
 	c := &cursor{
-		set:     s,
-		params:  params,
-		memo:    make([]ref.Val, len(s.defs)),
-		memoGen: make([]uint64, len(s.defs)),
+		set:    s,
+		params: params,
+		memo:   make([]memoised, len(s.exprs)),
 	}
 	c.record = object{typ: s.record, ref: c}
 	return c
@@ -61,16 +68,26 @@ func (c *cursor) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (c *cursor) Parent() interpreter.Activation { return nil }
 
+// eval returns the value of expression i for the current row, evaluating
+// it on first use.
+func (c *cursor) eval(i int) (ref.Val, error) {
+	m := &c.memo[i]
+	if m.gen != c.gen {
+		e := &c.set.exprs[i]
+		m.val, _, m.err = e.prog.Eval(c)
+		if m.err != nil && e.name != "" {
+			m.err = fmt.Errorf("definition %s: %w", e.name, m.err)
+		}
+		m.gen = c.gen
+	}
+	return m.val, m.err
+}
+
 func (c *cursor) definition(i int) ref.Val {
-	if c.memoGen[i] == c.gen {
-		return c.memo[i]
-	}
-	d := c.set.defs[i]
-	v, _, err := d.prog.Eval(c)
+	v, err := c.eval(c.set.defExpr[i])
 	if err != nil {
-		v = types.NewErr("definition %s: %v", d.name, err)
+		return types.WrapErr(err)
 	}
-	c.memo[i], c.memoGen[i] = v, c.gen
 	return v
 }
 

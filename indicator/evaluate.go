@@ -304,7 +304,7 @@ func (w *worker) strata(ind *compiledIndicator) (string, error) {
 	for _, s := range ind.stratifiers {
 		key := ""
 		for _, c := range s.comps {
-			v, _, err := c.prog.Eval(w.cur)
+			v, err := w.cur.eval(c.expr)
 			if err != nil {
 				return c.field, err
 			}
@@ -557,7 +557,7 @@ func (w *worker) truth(c *criterion, dflt bool) (bool, error) {
 	if c == nil {
 		return dflt, nil
 	}
-	v, _, err := c.prog.Eval(w.cur)
+	v, err := w.cur.eval(c.expr)
 	if err != nil {
 		return false, err
 	}
@@ -570,7 +570,7 @@ func (w *worker) truth(c *criterion, dflt bool) (bool, error) {
 
 // number evaluates a numeric expression; non-finite results are errors.
 func (w *worker) number(c *criterion) (float64, error) {
-	v, _, err := c.prog.Eval(w.cur)
+	v, err := w.cur.eval(c.expr)
 	if err != nil {
 		return 0, err
 	}

@@ -7,11 +7,11 @@ import (
 	"cel.dev/cel-go/common/types"
 )
 
-// criterion is one compiled CEL expression of an indicator; field is its
-// YAML key, used in error reports.
+// criterion is one CEL expression of an indicator: its entry in the set's
+// expression table, and its YAML key for error reports.
 type criterion struct {
 	field string
-	prog  cel.Program
+	expr  int
 }
 
 type compiledStratifier struct {
@@ -100,8 +100,8 @@ func (c *compiler) compileIndicator(spec *IndicatorSpec) {
 			if r.integer {
 				want = []*types.Type{types.IntType}
 			}
-			if prog := c.compileExpr(e, owner, r.key, want...); prog != nil {
-				crits[r.key] = &criterion{field: r.key, prog: prog}
+			if i := c.compileExpr(e, owner, r.key, want...); i >= 0 {
+				crits[r.key] = &criterion{field: r.key, expr: i}
 			}
 		}
 	}
@@ -209,11 +209,11 @@ func (c *compiler) compileStratifiers(spec *IndicatorSpec, owner string) []*comp
 		seen[s.ID] = true
 		cs := &compiledStratifier{id: s.ID}
 		for _, e := range s.Components {
-			prog := c.compileExpr(e, owner, field, types.StringType, types.IntType, types.BoolType)
-			if prog == nil {
+			i := c.compileExpr(e, owner, field, types.StringType, types.IntType, types.BoolType)
+			if i < 0 {
 				continue
 			}
-			cs.comps = append(cs.comps, &criterion{field: field, prog: prog})
+			cs.comps = append(cs.comps, &criterion{field: field, expr: i})
 		}
 		out = append(out, cs)
 	}
