@@ -99,28 +99,28 @@ type object struct {
 	ref any
 }
 
-func (o object) ConvertToNative(t reflect.Type) (any, error) {
+func (o *object) ConvertToNative(t reflect.Type) (any, error) {
 	return nil, fmt.Errorf("%s cannot be converted to a Go value", o.typ.name)
 }
 
-func (o object) ConvertToType(t ref.Type) ref.Val {
+func (o *object) ConvertToType(t ref.Type) ref.Val {
 	if t == types.TypeType {
 		return o.typ.celType
 	}
 	return types.NewErr("type conversion error from %s to %s", o.typ.name, t.TypeName())
 }
 
-func (o object) Equal(other ref.Val) ref.Val {
-	p, ok := other.(object)
+func (o *object) Equal(other ref.Val) ref.Val {
+	p, ok := other.(*object)
 	return types.Bool(ok && p.typ == o.typ && p.ref == o.ref)
 }
 
-func (o object) Type() ref.Type { return o.typ.celType }
-func (o object) Value() any     { return o.ref }
+func (o *object) Type() ref.Type { return o.typ.celType }
+func (o *object) Value() any     { return o.ref }
 
 // Get and IsSet serve field selection where CEL does not know the static
 // type (e.g. through dyn).
-func (o object) Get(key ref.Val) ref.Val {
+func (o *object) Get(key ref.Val) ref.Val {
 	ft, ok := o.field(key)
 	if !ok {
 		return types.NewErr("no such field %v", key)
@@ -132,7 +132,7 @@ func (o object) Get(key ref.Val) ref.Val {
 	return v.(ref.Val)
 }
 
-func (o object) IsSet(key ref.Val) ref.Val {
+func (o *object) IsSet(key ref.Val) ref.Val {
 	ft, ok := o.field(key)
 	if !ok {
 		return types.NewErr("no such field %v", key)
@@ -140,7 +140,7 @@ func (o object) IsSet(key ref.Val) ref.Val {
 	return types.Bool(ft.IsSet(o.ref))
 }
 
-func (o object) field(key ref.Val) (*types.FieldType, bool) {
+func (o *object) field(key ref.Val) (*types.FieldType, bool) {
 	s, ok := key.(types.String)
 	if !ok {
 		return nil, false
@@ -149,10 +149,63 @@ func (o object) field(key ref.Val) (*types.FieldType, bool) {
 	return ft, ok
 }
 
-// eventRef points at event i of an event-list column.
+// eventRef points at event i of the event list seen through view.
 type eventRef struct {
-	col *column
-	i   int
+	view *eventView
+	i    int
+}
+
+// eventView is one worker's view of one event-list column of one batch:
+// the CEL object of every event, and each event field's value converted to
+// a CEL value on first use. Definitions and criteria scan the same events many
+// times per record; through the view, reading them allocates nothing after
+// the first time. A view is reset, reusing its memory, for the next batch.
+type eventView struct {
+	batch  *Batch
+	col    *column
+	slots  []eventSlot
+	values [][]ref.Val // per event field and event: the CEL value, nil until used
+}
+
+type eventSlot struct {
+	obj object
+	ref eventRef
+}
+
+// reset points the view at the event column col of batch b.
+func (v *eventView) reset(b *Batch, col *column, typ *objectType) {
+	v.batch, v.col = b, col
+	n := int(col.offsets[len(col.offsets)-1])
+	if cap(v.slots) < n {
+		v.slots = make([]eventSlot, n)
+	}
+	v.slots = v.slots[:n]
+	for i := range v.slots {
+		s := &v.slots[i]
+		s.ref = eventRef{view: v, i: i}
+		s.obj = object{typ: typ, ref: &s.ref}
+	}
+	if v.values == nil {
+		v.values = make([][]ref.Val, len(col.fields))
+	}
+	for j, vals := range v.values {
+		if cap(vals) < n {
+			vals = make([]ref.Val, n)
+		}
+		vals = vals[:n]
+		clear(vals)
+		v.values[j] = vals
+	}
+}
+
+// value returns field j of event i, converting it on first use.
+func (v *eventView) value(j, i int) ref.Val {
+	val := v.values[j][i]
+	if val == nil {
+		val = scalarValue(v.col.fields[j], i)
+		v.values[j][i] = val
+	}
+	return val
 }
 
 // scalarValue returns value i of a scalar column as a CEL value, or an
@@ -184,12 +237,12 @@ type listValue struct {
 	col        *column // the list column
 	start, end int
 	elemType   *types.Type
-	eventType  *objectType // for event lists
+	events     *eventView // for event lists
 }
 
 func (l listValue) at(i int) ref.Val {
-	if l.eventType != nil {
-		return object{typ: l.eventType, ref: eventRef{col: l.col, i: l.start + i}}
+	if l.events != nil {
+		return &l.events.slots[l.start+i].obj
 	}
 	return scalarValue(l.col.elem, l.start+i)
 }

@@ -57,7 +57,7 @@ type Set struct {
 	record     *objectType
 	events     []*objectType // per top-level field; nil unless an event list
 	elemTypes  []*types.Type // per top-level field: the element type of a list
-	valueSets  object
+	valueSets  *object
 	params     []ParameterSpec
 	defaults   []ref.Val
 	exprs      []compiledExpr // every definition and criterion, each once
@@ -231,8 +231,8 @@ func (c *compiler) declareField(prov *provider, i int, f *Field) *types.Type {
 		for j := range f.Fields {
 			j, ef := j, &f.Fields[j]
 			et.add(ef.Name, celTypeOf(ef, ""),
-				func(obj any) bool { e := obj.(eventRef); return !e.col.fields[j].isNull(e.i) },
-				func(obj any) (any, error) { e := obj.(eventRef); return refOrError(scalarValue(e.col.fields[j], e.i)) })
+				func(obj any) bool { e := obj.(*eventRef); return !e.view.col.fields[j].isNull(e.i) },
+				func(obj any) (any, error) { e := obj.(*eventRef); return refOrError(e.view.value(j, e.i)) })
 		}
 		prov.objects[et.name] = et
 		s.events[i] = et
@@ -270,7 +270,7 @@ func (c *compiler) declareValueSets(prov *provider) *types.Type {
 			func(any) (any, error) { return set, nil })
 	}
 	prov.objects[vt.name] = vt
-	c.set.valueSets = object{typ: vt}
+	c.set.valueSets = &object{typ: vt}
 	return vt.celType
 }
 

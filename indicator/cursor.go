@@ -17,9 +17,11 @@ type cursor struct {
 	batch  *Batch
 	row    int
 	params []ref.Val
-	record object
-	memo   []memoised
-	gen    uint64 // the current row's generation; memo entries of older ones are stale
+	record *object
+	memo   []memoised  // per expression of the set
+	fields []memoised  // per top-level field
+	events []eventView // per top-level field that is an event list
+	gen    uint64      // the current row's generation; memo entries of older ones are stale
 }
 
 type memoised struct {
@@ -33,8 +35,10 @@ func newCursor(s *Set, params []ref.Val) *cursor {
 		set:    s,
 		params: params,
 		memo:   make([]memoised, len(s.exprs)),
+		fields: make([]memoised, len(s.schema.Fields)),
+		events: make([]eventView, len(s.schema.Fields)),
 	}
-	c.record = object{typ: s.record, ref: c}
+	c.record = &object{typ: s.record, ref: c}
 	return c
 }
 
@@ -95,8 +99,17 @@ func (c *cursor) isNull(i int) bool {
 	return c.batch.cols[i].isNull(c.row)
 }
 
-// field returns top-level field i of the current row as a CEL value.
+// field returns top-level field i of the current row as a CEL value,
+// converted once per row however many expressions read it.
 func (c *cursor) field(i int) ref.Val {
+	m := &c.fields[i]
+	if m.gen != c.gen {
+		m.val, m.gen = c.convert(i), c.gen
+	}
+	return m.val
+}
+
+func (c *cursor) convert(i int) ref.Val {
 	col := c.batch.cols[i]
 	switch col.field.Kind {
 	case KindList:
@@ -104,8 +117,11 @@ func (c *cursor) field(i int) ref.Val {
 		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i]}
 	case KindEvents:
 		start, end := col.span(c.row)
-		et := c.set.events[i]
-		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i], eventType: et}
+		v := &c.events[i]
+		if v.batch != c.batch {
+			v.reset(c.batch, col, c.set.events[i])
+		}
+		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i], events: v}
 	}
 	return scalarValue(col, c.row)
 }
