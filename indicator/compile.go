@@ -135,10 +135,11 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}}
+	spec = spec.clone() // the Set keeps its own copy: later changes to the caller's spec do not reach it
 	if spec.Schema.Unit == "" {
 		spec.Schema.Unit = "record"
 	}
+	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}}
 	if err := spec.Schema.Validate(); err != nil {
 		c.diag(spec.Pos, "schema", "", ErrInvalidDefinition, "%s", strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": "))
 		return nil, c.diags.err()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -211,12 +212,7 @@ func paramValue(k Kind, v any) (ref.Val, error) {
 	}
 	switch x := v.(type) {
 	case int:
-		if k == KindInt {
-			return types.Int(x), nil
-		}
-		if k == KindDouble {
-			return types.Double(x), nil
-		}
+		return paramValue(k, int64(x))
 	case int64:
 		if k == KindInt {
 			return types.Int(x), nil
@@ -370,11 +366,9 @@ type outcome struct {
 	included bool    // in the measure population (the final denominator)
 	inNum    bool    // contributes numValue
 	inDen    bool    // contributes denValue
-	observed bool    // numValue is an observation of a mean
-	banded   bool    // dsr, isr: tally per age band
-	band     int     // the age band
-	numValue float64 // ratio, rate: the numerator term; mean: the observation
-	denValue float64 // ratio, rate: the denominator term
+	band     int     // dsr, isr: the age band
+	numValue float64 // ratio, rate, dsr, isr: the numerator term; mean: the observation
+	denValue float64 // ratio, rate, dsr, isr: the denominator term
 }
 
 // evaluate applies the indicator's population rules to the current record,
@@ -412,7 +406,7 @@ func (w *worker) evaluate(ind *compiledIndicator, o *outcome) (string, error) {
 	case DSR, ISR:
 		return w.standardised(ind, o)
 	case Mean:
-		o.included, o.inNum, o.observed = true, true, true
+		o.included, o.inNum = true, true
 		o.numValue, err = w.number(ind.observation)
 		return "observation", err
 	}
@@ -453,27 +447,7 @@ func (w *worker) proportion(ind *compiledIndicator, o *outcome) (string, error) 
 	return "", nil
 }
 
-// rate: events among the population over its person-time.
-func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
-	var err error
-	if o.denValue, err = w.number(ind.denValue); err != nil {
-		return "denominator_value", err
-	}
-	if o.denValue < 0 {
-		return "denominator_value", fmt.Errorf("negative person-time %v", o.denValue)
-	}
-	o.included, o.inDen = true, true
-	field, in, err := w.numerator(ind, o)
-	if err != nil || !in {
-		return field, err
-	}
-	o.inNum = true
-	o.numValue, err = w.number(ind.numValue)
-	return "numerator_value", err
-}
-
-// standardised: like a rate, with events and population (both 1 per
-// record by default) tallied per age band.
+// standardised is a rate tallied per age band (dsr, isr).
 func (w *worker) standardised(ind *compiledIndicator, o *outcome) (string, error) {
 	band, err := w.number(ind.ageBand)
 	if err != nil {
@@ -482,12 +456,20 @@ func (w *worker) standardised(ind *compiledIndicator, o *outcome) (string, error
 	if band < 0 || int(band) >= ind.bands() {
 		return "age_band", fmt.Errorf("band %v outside 0..%d", band, ind.bands()-1)
 	}
-	o.banded, o.band = true, int(band)
+	o.band = int(band)
+	return w.rate(ind, o)
+}
+
+// rate tallies the population term (denominator_value: person-time or
+// population, 1 by default) and, for numerator members, the event term
+// (numerator_value, 1 by default). A rate must declare both values.
+func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
+	var err error
 	if o.denValue, err = w.numberOr(ind.denValue, 1); err != nil {
 		return "denominator_value", err
 	}
 	if o.denValue < 0 {
-		return "denominator_value", fmt.Errorf("negative population %v", o.denValue)
+		return "denominator_value", fmt.Errorf("negative person-time or population %v", o.denValue)
 	}
 	o.included, o.inDen = true, true
 	field, in, err := w.numerator(ind, o)
@@ -598,6 +580,7 @@ func (w *worker) numberOr(c *criterion, dflt float64) (float64, error) {
 
 // indicatorTally accumulates one indicator over the records one worker saw.
 type indicatorTally struct {
+	typ       Type
 	all       tally
 	strata    []map[string]*tally // per stratifier: stratum key → tally
 	errored   int64
@@ -618,14 +601,14 @@ type tally struct {
 type band struct{ num, den exactSum }
 
 func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
-	t := &indicatorTally{maxErrors: maxErrors, strata: make([]map[string]*tally, len(ind.stratifiers))}
+	t := &indicatorTally{typ: ind.spec.Type, maxErrors: maxErrors, strata: make([]map[string]*tally, len(ind.stratifiers))}
 	for i := range t.strata {
 		t.strata[i] = map[string]*tally{}
 	}
 	return t
 }
 
-func (t *tally) add(o *outcome) {
+func (t *tally) add(o *outcome, typ Type) {
 	for i := range t.pops {
 		if o.flags&(1<<i) != 0 {
 			t.pops[i]++
@@ -635,7 +618,7 @@ func (t *tally) add(o *outcome) {
 		t.included++
 	}
 	switch {
-	case o.observed:
+	case typ == Mean && o.inNum:
 		t.obs.add(o.numValue)
 	case o.inNum:
 		t.num.add(o.numValue)
@@ -643,7 +626,7 @@ func (t *tally) add(o *outcome) {
 	if o.inDen {
 		t.den.add(o.denValue)
 	}
-	if !o.banded {
+	if typ != DSR && typ != ISR || !o.included {
 		return
 	}
 	if o.band >= len(t.bands) {
@@ -673,7 +656,7 @@ func (t *tally) merge(o *tally) {
 }
 
 func (t *indicatorTally) add(o *outcome, keys []string) {
-	t.all.add(o)
+	t.all.add(o, t.typ)
 	if o.flags&inIP == 0 {
 		return
 	}
@@ -683,23 +666,27 @@ func (t *indicatorTally) add(o *outcome, keys []string) {
 			st = &tally{}
 			t.strata[i][k] = st
 		}
-		st.add(o)
+		st.add(o, t.typ)
 	}
 }
 
 func (t *indicatorTally) fail(index int64, field string, err error) {
 	t.errored++
-	if t.maxErrors <= 0 {
-		return
+	if t.wants(index) {
+		t.keep(RecordError{Record: index, Field: field, Message: err.Error()})
 	}
-	if len(t.errors) == t.maxErrors && t.errors[len(t.errors)-1].Record < index {
-		return
-	}
-	e := RecordError{Record: index, Field: field, Message: err.Error()}
-	at := sort.Search(len(t.errors), func(i int) bool { return t.errors[i].Record > index })
-	t.errors = append(t.errors, RecordError{})
-	copy(t.errors[at+1:], t.errors[at:])
-	t.errors[at] = e
+}
+
+// wants reports whether an error of record index is among the lowest
+// maxErrors seen so far (so its message is worth formatting).
+func (t *indicatorTally) wants(index int64) bool {
+	return len(t.errors) < t.maxErrors || (t.maxErrors > 0 && index < t.errors[len(t.errors)-1].Record)
+}
+
+// keep inserts e in record order, dropping the highest beyond maxErrors.
+func (t *indicatorTally) keep(e RecordError) {
+	at := sort.Search(len(t.errors), func(i int) bool { return t.errors[i].Record > e.Record })
+	t.errors = slices.Insert(t.errors, at, e)
 	if len(t.errors) > t.maxErrors {
 		t.errors = t.errors[:t.maxErrors]
 	}
@@ -718,7 +705,8 @@ func (t *indicatorTally) merge(o *indicatorTally) {
 	}
 	t.errored += o.errored
 	for _, e := range o.errors {
-		t.fail(e.Record, e.Field, errors.New(e.Message))
-		t.errored--
+		if t.wants(e.Record) {
+			t.keep(e)
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package indicator
 
-import "github.com/openhpi/hpi/indicator/disclosure"
+import (
+	"slices"
+
+	"github.com/openhpi/hpi/indicator/disclosure"
+)
 
 // This file holds the definitions as written: plain values that Parse fills
 // from YAML and Compile turns into a runnable Set. They can also be built in
@@ -21,6 +25,45 @@ type SetSpec struct {
 	Pos         Position
 
 	source map[string][]string // file name → lines, for caret display
+}
+
+// clone copies the spec deeply enough that a compiled Set does not share
+// anything the caller may later modify.
+func (s *SetSpec) clone() *SetSpec {
+	c := *s
+	c.Schema.Fields = cloneFields(s.Schema.Fields)
+	c.Parameters = slices.Clone(s.Parameters)
+	c.ValueSets = slices.Clone(s.ValueSets)
+	for i := range c.ValueSets {
+		c.ValueSets[i].Codes = slices.Clone(c.ValueSets[i].Codes)
+	}
+	c.Definitions = slices.Clone(s.Definitions)
+	c.Indicators = slices.Clone(s.Indicators)
+	for i := range c.Indicators {
+		ind := &c.Indicators[i]
+		ind.Thresholds = slices.Clone(ind.Thresholds)
+		ind.Stratifiers = slices.Clone(ind.Stratifiers)
+		ind.StandardPopulation = slices.Clone(ind.StandardPopulation)
+		ind.ReferenceCounts = slices.Clone(ind.ReferenceCounts)
+		ind.ReferencePopulations = slices.Clone(ind.ReferencePopulations)
+		if ind.Target != nil {
+			t := *ind.Target
+			ind.Target = &t
+		}
+		if ind.Disclosure != nil {
+			d := *ind.Disclosure
+			ind.Disclosure = &d
+		}
+	}
+	return &c
+}
+
+func cloneFields(fs []Field) []Field {
+	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Fields = cloneFields(out[i].Fields)
+	}
+	return out
 }
 
 // Expr is a CEL expression and where it was written.
