@@ -179,14 +179,21 @@ func (b *BatchBuilder) EndRow() error {
 		err = closeValue(c, b.n)
 	}
 	if err != nil {
-		b.err = nil
-		for _, c := range b.cols {
-			c.truncate(b.n)
-		}
+		b.DiscardRow()
 		return err
 	}
 	b.n++
 	return nil
+}
+
+// DiscardRow drops the values appended to the current record and any
+// pending error, leaving the builder as it was after the last EndRow: a
+// source that finds a bad value halfway through a record calls it.
+func (b *BatchBuilder) DiscardRow() {
+	b.err = nil
+	for _, c := range b.cols {
+		c.truncate(b.n)
+	}
 }
 
 // closeValue completes value n of column c: lists get their end offset,

@@ -375,3 +375,26 @@ indicators:
 	assert.True(t, errors.Is(err, indicator.ErrInvalidData), "%v", err)
 	assert.Contains(t, err.Error(), "age")
 }
+
+func TestBatchBuilder_DiscardRowDropsAHalfWrittenRecord(t *testing.T) {
+	set, err := indicator.Load("d.yaml", []byte(`
+id: d
+schema:
+  unit: patient
+  fields:
+    age: int
+    hba1c: double?
+indicators:
+  - {id: N, type: count, initial_population: age == 42 && !has(patient.hba1c)}
+`))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	b.Field(0).AppendInt(42) // the hba1c cell turns out to be bad: drop the record
+	b.DiscardRow()
+	b.Field(0).AppendInt(7)
+	require.NoError(t, b.EndRow())
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), rep.Read)
+	assert.Equal(t, indicator.Float(0), rep.Indicators[0].Value)
+}

@@ -106,7 +106,7 @@ func (s *stream) fill(ctx context.Context) bool {
 			break
 		}
 		if err != nil {
-			discardRow(s.schema, s.b)
+			s.b.DiscardRow()
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				s.b.Build() // cancelled, not failed: as above
 				s.err = ctxErr
@@ -129,17 +129,6 @@ func (s *stream) Batch() *indicator.Batch { return s.batch }
 
 // Err returns the first error, or nil at a clean end.
 func (s *stream) Err() error { return s.err }
-
-// discardRow drops the values of an unfinished record. BatchBuilder has no
-// method for it, but EndRow discards the record when a type error is
-// pending, and asking a field for event -1 always records one.
-func discardRow(schema *indicator.Schema, b *indicator.BatchBuilder) {
-	if len(schema.Fields) == 0 {
-		return
-	}
-	b.Field(0).Event(-1)
-	_ = b.EndRow() // the error is the one provoked above
-}
 
 // builderError rewrites an error of BatchBuilder.EndRow after where, so
 // that the message reads "where: field ...: invalid data" rather than
