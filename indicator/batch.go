@@ -3,6 +3,8 @@ package indicator
 import (
 	"fmt"
 	"time"
+
+	"github.com/openhpi/hpi/internal/textvalue"
 )
 
 // column holds one field of a batch in columnar form. Only the slice that
@@ -337,9 +339,9 @@ func (cb ColumnBuilder) AppendTime(t time.Time) {
 		cb.fail("timestamp")
 		return
 	}
-	if t.Year() < 1678 || t.Year() > 2261 {
+	if y := t.UTC().Year(); y < textvalue.MinYear || y > textvalue.MaxYear { // the instant, whatever t's zone
 		if cb.b.err == nil {
-			cb.b.err = fmt.Errorf("%w: field %q: timestamp %s outside the years 1678-2261", ErrInvalidData, c.field.Name, t.Format(time.RFC3339))
+			cb.b.err = fmt.Errorf("%w: field %q: timestamp %s outside the years %d-%d", ErrInvalidData, c.field.Name, t.Format(time.RFC3339), textvalue.MinYear, textvalue.MaxYear)
 		}
 		return
 	}

@@ -398,3 +398,11 @@ indicators:
 	assert.Equal(t, int64(1), rep.Read)
 	assert.Equal(t, indicator.Float(0), rep.Indicators[0].Value)
 }
+
+func TestBatchBuilder_TimestampRangeIsCheckedOnTheInstant(t *testing.T) {
+	s := &indicator.Schema{Unit: "r", Fields: []indicator.Field{{Name: "t", Kind: indicator.KindTimestamp}}}
+	b := indicator.NewBatchBuilder(s)
+	utc := time.Date(2261, 12, 31, 15, 0, 0, 0, time.UTC)
+	b.Field(0).AppendTime(utc.In(time.FixedZone("+14", 14*3600))) // 2262-01-01 on the local calendar
+	assert.NoError(t, b.EndRow())
+}

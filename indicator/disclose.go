@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/openhpi/hpi/indicator/disclosure"
+	"github.com/openhpi/hpi/indicator/stats"
 )
 
 // Suppression says which counts of a result or stratum were withheld by
@@ -68,6 +69,9 @@ func (ind *compiledIndicator) disclose(r *Result) {
 		for k := range strata {
 			st := &strata[k]
 			st.Suppressed = publish(p, reasons[k], &st.Estimate, &st.Numerator, &st.Denominator, &st.Populations)
+			if st.Suppressed != nil {
+				st.Comparison = string(stats.NotCompared) // better or worse would hint at the withheld value
+			}
 		}
 	}
 }

@@ -68,6 +68,7 @@ func TestDisclosure_SmallStratumAndItsComplementAreWithheld(t *testing.T) {
 	assert.True(t, math.IsNaN(float64(fy.Numerator)))
 	assert.True(t, math.IsNaN(float64(fy.Value)), "a value derived from a withheld count is withheld")
 	assert.Nil(t, fy.Populations)
+	assert.Equal(t, "not-compared", fy.Comparison, "a comparison would hint at the withheld value")
 	for _, k := range []string{"f/old", "m/young", "m/old"} {
 		st := cells[k]
 		require.NotNil(t, st.Suppressed, k)
@@ -108,4 +109,26 @@ indicators:
 	assert.Contains(t, err.Error(), "indicator Q disclosure")
 	assert.Contains(t, err.Error(), `unknown disclosure preset "nhs"`)
 	assert.NotContains(t, err.Error(), "indicator P")
+}
+
+func TestStatus_NoValueMeansNoStatus(t *testing.T) {
+	set, err := indicator.Load("s.yaml", []byte(`
+id: s
+schema: {unit: patient, fields: {ok: bool}}
+indicators:
+  - id: P
+    type: proportion
+    initial_population: "false"
+    numerator: ok
+    thresholds: [{status: green, when: "value >= 50.0"}, {status: red}]
+`))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	b.Field(0).AppendBool(true)
+	require.NoError(t, b.EndRow())
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	r, _ := rep.Result("P")
+	assert.True(t, math.IsNaN(float64(r.Value)))
+	assert.Equal(t, "", r.Status, "an empty denominator is not red")
 }

@@ -264,8 +264,12 @@ func (c *compiler) compileThresholds(spec *IndicatorSpec, owner string) []compil
 	return out
 }
 
-// status returns the first threshold status whose condition holds, or "".
+// status returns the first threshold status whose condition holds, or ""
+// when none does or there is no value (undefined or withheld).
 func (ind *compiledIndicator) status(value, lower, upper float64) string {
+	if math.IsNaN(value) {
+		return ""
+	}
 	target := nan()
 	if ind.spec.Target != nil {
 		target = *ind.spec.Target
