@@ -141,7 +141,7 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	}
 	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}}
 	if err := spec.Schema.Validate(); err != nil {
-		c.diag(spec.Pos, "schema", "", ErrInvalidDefinition, "%s", strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": "))
+		c.diag(spec.Pos, "schema", "", ErrInvalidDefinition, "%s", unclassified(err))
 		return nil, c.diags.err()
 	}
 	if !c.buildEnv() {

@@ -136,3 +136,9 @@ func (ds Diagnostics) err() error {
 	ds.sort()
 	return ds
 }
+
+// unclassified returns the message of an ErrInvalidDefinition error without
+// the class prefix, for a Diagnostic that carries the class itself.
+func unclassified(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": ")
+}

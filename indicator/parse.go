@@ -297,7 +297,7 @@ func (p *parser) schemaField(k, v *yaml.Node, owner string) (Field, bool) {
 	if v.Kind == yaml.ScalarNode {
 		t, err := ParseType(v.Value)
 		if err != nil {
-			p.errorf(v, where, "", "%v", strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": "))
+			p.errorf(v, where, "", "%s", unclassified(err))
 			return f, false
 		}
 		t.Name = f.Name
@@ -325,7 +325,7 @@ func (p *parser) schemaField(k, v *yaml.Node, owner string) (Field, bool) {
 	default:
 		t, err := ParseType(typ)
 		if err != nil {
-			p.errorf(v, where, "type", "%v", strings.TrimPrefix(err.Error(), ErrInvalidDefinition.Error()+": "))
+			p.errorf(v, where, "type", "%s", unclassified(err))
 			return f, false
 		}
 		t.Name, t.Description = f.Name, f.Description
@@ -374,10 +374,9 @@ func (p *parser) valueSets(n *yaml.Node) []ValueSetSpec {
 		if v.Kind == yaml.SequenceNode {
 			vs.Codes = p.strings(v, where, "codes")
 		} else {
-			var desc string
 			p.fields(v, where, map[string]func(*yaml.Node){
 				"codes":       func(x *yaml.Node) { vs.Codes = p.strings(x, where, "codes") },
-				"description": func(x *yaml.Node) { p.str(x, where, "description", &desc) },
+				"description": func(x *yaml.Node) { p.str(x, where, "description", &vs.Description) },
 			})
 		}
 		out = append(out, vs)

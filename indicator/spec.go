@@ -91,9 +91,10 @@ type ParameterSpec struct {
 
 // ValueSetSpec is a named code list, visible in CEL as valuesets.<name>.
 type ValueSetSpec struct {
-	Name  string
-	Codes []string
-	Pos   Position
+	Name        string
+	Codes       []string
+	Description string
+	Pos         Position
 }
 
 // DefinitionSpec is a named CEL expression shared by indicators; it is
