@@ -72,7 +72,7 @@ func cancelBatch(t testing.TB, set *indicator.Set, n int) *indicator.Batch {
 
 // evaluateTimed runs Evaluate and returns when it returned; a guard fails
 // the test if Evaluate hangs.
-func evaluateTimed(t *testing.T, ctx context.Context, set *indicator.Set, src indicator.Source, opts ...indicator.EvalOption) (*indicator.Report, error, time.Time) {
+func evaluateTimed(t *testing.T, ctx context.Context, set *indicator.Set, src indicator.Source, opts ...indicator.EvalOption) (*indicator.Report, time.Time, error) {
 	t.Helper()
 	type out struct {
 		rep *indicator.Report
@@ -86,10 +86,10 @@ func evaluateTimed(t *testing.T, ctx context.Context, set *indicator.Set, src in
 	}()
 	select {
 	case o := <-done:
-		return o.rep, o.err, o.at
+		return o.rep, o.at, o.err
 	case <-time.After(60 * time.Second):
 		t.Fatal("Evaluate did not return within a minute")
-		return nil, nil, time.Time{}
+		return nil, time.Time{}, nil
 	}
 }
 
@@ -158,7 +158,7 @@ func TestCancel(t *testing.T) {
 					}
 				}
 			}
-			rep, err, returned := evaluateTimed(t, ctx, set, src, opts...)
+			rep, returned, err := evaluateTimed(t, ctx, set, src, opts...)
 			require.Error(t, err)
 			assert.Nil(t, rep)
 			assert.True(t, errors.Is(err, context.Canceled), "error does not wrap context.Canceled: %v", err)
@@ -186,7 +186,7 @@ func TestCancelBeforeStart(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			start := time.Now()
-			rep, err, returned := evaluateTimed(t, ctx, set, mk(), indicator.WithWorkers(3))
+			rep, returned, err := evaluateTimed(t, ctx, set, mk(), indicator.WithWorkers(3))
 			assert.Less(t, returned.Sub(start), promptly)
 			require.Error(t, err)
 			assert.Nil(t, rep)
@@ -202,7 +202,7 @@ func TestDeadlineExceeded(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	deadline, _ := ctx.Deadline()
-	rep, err, returned := evaluateTimed(t, ctx, set, &endless{batch: cancelBatch(t, set, 100)}, indicator.WithWorkers(2))
+	rep, returned, err := evaluateTimed(t, ctx, set, &endless{batch: cancelBatch(t, set, 100)}, indicator.WithWorkers(2))
 	assert.Less(t, returned.Sub(deadline), promptly)
 	require.Error(t, err)
 	assert.Nil(t, rep)
@@ -232,7 +232,7 @@ func TestSourceErrorStopsEvaluation(t *testing.T) {
 	set := mustLoad(t, cancelYAML)
 	before := runtime.NumGoroutine()
 	batch := cancelBatch(t, set, 10)
-	rep, err, _ := evaluateTimed(t, context.Background(), set, &failing{batch: batch, left: 3}, indicator.WithWorkers(2))
+	rep, _, err := evaluateTimed(t, context.Background(), set, &failing{batch: batch, left: 3}, indicator.WithWorkers(2))
 	require.Error(t, err)
 	assert.Nil(t, rep)
 	assert.Contains(t, err.Error(), "disk on fire")
