@@ -65,6 +65,19 @@ type job struct {
 // batch of another schema, a bad parameter or a cancelled ctx stops the
 // evaluation; errors evaluating a record are counted in the report.
 func (s *Set) Evaluate(ctx context.Context, src Source, opts ...EvalOption) (*Report, error) {
+	cfg := newEvalConfig(opts)
+	params, err := s.bindParams(cfg.params)
+	if err != nil {
+		return nil, err
+	}
+	tallies, read, err := s.pass(ctx, src, cfg, [][]ref.Val{params})
+	if err != nil {
+		return nil, err
+	}
+	return s.report(tallies[0], read, params), nil
+}
+
+func newEvalConfig(opts []EvalOption) evalConfig {
 	cfg := evalConfig{maxErrors: 10}
 	for _, o := range opts {
 		o(&cfg)
@@ -72,17 +85,20 @@ func (s *Set) Evaluate(ctx context.Context, src Source, opts ...EvalOption) (*Re
 	if cfg.workers <= 0 {
 		cfg.workers = runtime.GOMAXPROCS(0)
 	}
-	params, err := s.bindParams(cfg.params)
-	if err != nil {
-		return nil, err
-	}
+	return cfg
+}
+
+// pass reads src once and evaluates every record under each parameter set
+// (one per period of a series). It returns the merged tallies of each
+// parameter set and the number of records read.
+func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets [][]ref.Val) ([][]*indicatorTally, int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan job, cfg.workers)
 	workers := make([]*worker, cfg.workers)
 	var wg sync.WaitGroup
 	for i := range workers {
-		workers[i] = newWorker(s, params, cfg.maxErrors)
+		workers[i] = newWorker(s, paramSets, cfg.maxErrors)
 		wg.Add(1)
 		go func(w *worker) {
 			defer wg.Done()
@@ -102,20 +118,20 @@ func (s *Set) Evaluate(ctx context.Context, src Source, opts ...EvalOption) (*Re
 	wg.Wait()
 	for _, w := range workers {
 		if w.err != nil {
-			return nil, w.err
+			return nil, 0, w.err
 		}
 	}
 	if readErr == nil {
 		readErr = ctx.Err()
 	}
 	if readErr != nil {
-		return nil, readErr
+		return nil, 0, readErr
 	}
 	total := workers[0]
 	for _, w := range workers[1:] {
 		total.merge(w)
 	}
-	return s.report(total, read, params), nil
+	return total.tallies, read, nil
 }
 
 // feed reads batches from src and hands them to the workers.
@@ -242,19 +258,26 @@ func paramValue(k Kind, v any) (ref.Val, error) {
 	return nil, fmt.Errorf("value %v of Go type %T does not fit type %s", v, v, k)
 }
 
-// worker evaluates batches into its own tallies, merged at the end.
+// worker evaluates batches into its own tallies, merged at the end. It has
+// one cursor and one set of tallies per parameter set (period).
 type worker struct {
 	set     *Set
-	cur     *cursor
-	tallies []*indicatorTally
+	curs    []*cursor
+	cur     *cursor // the cursor of the period being evaluated
+	tallies [][]*indicatorTally
 	keys    []string // scratch: stratum keys of the current record
 	err     error    // a panic recovered while evaluating
 }
 
-func newWorker(s *Set, params []ref.Val, maxErrors int) *worker {
-	w := &worker{set: s, cur: newCursor(s, params)}
-	for _, ind := range s.indicators {
-		w.tallies = append(w.tallies, newIndicatorTally(ind, maxErrors))
+func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
+	w := &worker{set: s}
+	for _, params := range paramSets {
+		w.curs = append(w.curs, newCursor(s, params))
+		tallies := make([]*indicatorTally, len(s.indicators))
+		for k, ind := range s.indicators {
+			tallies[k] = newIndicatorTally(ind, maxErrors)
+		}
+		w.tallies = append(w.tallies, tallies)
 	}
 	return w
 }
@@ -269,17 +292,22 @@ func (w *worker) run(ctx context.Context, jobs <-chan job) {
 			if i%cancelCheckRows == 0 && ctx.Err() != nil {
 				break
 			}
-			w.cur.seek(j.batch, i)
-			for k, ind := range w.set.indicators {
-				w.record(ind, w.tallies[k], j.first+int64(i))
+			for p, cur := range w.curs {
+				w.cur = cur
+				cur.seek(j.batch, i)
+				for k, ind := range w.set.indicators {
+					w.record(ind, w.tallies[p][k], j.first+int64(i))
+				}
 			}
 		}
 	}
 }
 
 func (w *worker) merge(o *worker) {
-	for k, t := range w.tallies {
-		t.merge(o.tallies[k])
+	for p := range w.tallies {
+		for k, t := range w.tallies[p] {
+			t.merge(o.tallies[p][k])
+		}
 	}
 }
 

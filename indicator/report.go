@@ -50,6 +50,7 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 type Report struct {
 	SetID      string            `json:"set_id"`
 	SetVersion string            `json:"set_version,omitempty"`
+	Period     string            `json:"period,omitempty"` // the period's label, in a Series
 	Parameters map[string]string `json:"parameters,omitempty"`
 	Read       int64             `json:"records_read"`
 	Indicators []Result          `json:"indicators"`
@@ -149,7 +150,7 @@ func (r *Report) Result(id string) (*Result, bool) {
 	return nil, false
 }
 
-func (s *Set) report(w *worker, read int64, params []ref.Val) *Report {
+func (s *Set) report(tallies []*indicatorTally, read int64, params []ref.Val) *Report {
 	r := &Report{SetID: s.spec.ID, SetVersion: s.spec.Version, Read: read}
 	if len(s.params) > 0 {
 		r.Parameters = map[string]string{}
@@ -158,7 +159,7 @@ func (s *Set) report(w *worker, read int64, params []ref.Val) *Report {
 		}
 	}
 	for k, ind := range s.indicators {
-		r.Indicators = append(r.Indicators, ind.result(w.tallies[k], read))
+		r.Indicators = append(r.Indicators, ind.result(tallies[k], read))
 	}
 	return r
 }
