@@ -243,8 +243,8 @@ func (c *compiler) declareField(prov *provider, i int, f *Field) *types.Type {
 		s.elemTypes[i] = typ.Parameters()[0]
 	}
 	s.record.add(f.Name, typ,
-		func(obj any) bool { return !obj.(*cursor).isNull(i) },
-		func(obj any) (any, error) { return refOrError(obj.(*cursor).field(i)) })
+		func(obj any) bool { return !obj.(*row).isNull(i) },
+		func(obj any) (any, error) { return refOrError(obj.(*row).field(i)) })
 	return typ
 }
 

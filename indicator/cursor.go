@@ -8,20 +8,74 @@ import (
 	"cel.dev/cel-go/interpreter"
 )
 
-// cursor is the CEL activation of one worker: it points at the current row
-// of a batch and resolves names to that row's values without building a map.
-// The set's expressions (definitions and criteria) are memoised per row:
-// each is evaluated at most once per record.
-type cursor struct {
+// row is one worker's view of the current record: its fields are
+// converted to CEL values once per record, and its event lists once per
+// batch, however many expressions, indicators and periods read them.
+type row struct {
 	set    *Set
 	batch  *Batch
-	row    int
-	params []ref.Val
-	record *object
-	memo   []memoised  // per expression of the set
+	i      int
+	gen    uint64      // the current record's generation; memo entries of older ones are stale
+	record *object     // the record as one CEL object
 	fields []memoised  // per top-level field
 	events []eventView // per top-level field that is an event list
-	gen    uint64      // the current row's generation; memo entries of older ones are stale
+}
+
+func newRow(s *Set) *row {
+	r := &row{
+		set:    s,
+		fields: make([]memoised, len(s.schema.Fields)),
+		events: make([]eventView, len(s.schema.Fields)),
+	}
+	r.record = &object{typ: s.record, ref: r}
+	return r
+}
+
+// seek moves to record i of b.
+func (r *row) seek(b *Batch, i int) {
+	r.batch, r.i = b, i
+	r.gen++
+}
+
+func (r *row) isNull(i int) bool {
+	return r.batch.cols[i].isNull(r.i)
+}
+
+// field returns top-level field i of the current record as a CEL value.
+func (r *row) field(i int) ref.Val {
+	m := &r.fields[i]
+	if m.gen != r.gen {
+		m.val, m.gen = r.convert(i), r.gen
+	}
+	return m.val
+}
+
+func (r *row) convert(i int) ref.Val {
+	col := r.batch.cols[i]
+	switch col.field.Kind {
+	case KindList:
+		start, end := col.span(r.i)
+		return listValue{col: col, start: start, end: end, elemType: r.set.elemTypes[i]}
+	case KindEvents:
+		start, end := col.span(r.i)
+		v := &r.events[i]
+		if v.batch != r.batch {
+			v.reset(r.batch, col, r.set.events[i])
+		}
+		return listValue{col: col, start: start, end: end, elemType: r.set.elemTypes[i], events: v}
+	}
+	return scalarValue(col, r.i)
+}
+
+// cursor is the CEL activation of one parameter set (one period) over a
+// worker's row: it resolves names without building a map, and memoises the
+// set's expressions (definitions and criteria) so that each is evaluated
+// at most once per record.
+type cursor struct {
+	set    *Set
+	row    *row
+	params []ref.Val
+	memo   []memoised // per expression of the set
 }
 
 type memoised struct {
@@ -30,22 +84,8 @@ type memoised struct {
 	err error
 }
 
-func newCursor(s *Set, params []ref.Val) *cursor {
-	c := &cursor{
-		set:    s,
-		params: params,
-		memo:   make([]memoised, len(s.exprs)),
-		fields: make([]memoised, len(s.schema.Fields)),
-		events: make([]eventView, len(s.schema.Fields)),
-	}
-	c.record = &object{typ: s.record, ref: c}
-	return c
-}
-
-// seek moves the cursor to row i of b and forgets memoised definitions.
-func (c *cursor) seek(b *Batch, i int) {
-	c.batch, c.row = b, i
-	c.gen++
+func newCursor(s *Set, r *row, params []ref.Val) *cursor {
+	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs))}
 }
 
 // ResolveName implements interpreter.Activation.
@@ -56,9 +96,9 @@ func (c *cursor) ResolveName(name string) (any, bool) {
 	}
 	switch b.kind {
 	case bindField:
-		return c.field(b.index), true
+		return c.row.field(b.index), true
 	case bindRecord:
-		return c.record, true
+		return c.row.record, true
 	case bindValueSets:
 		return c.set.valueSets, true
 	case bindParam:
@@ -76,13 +116,13 @@ func (c *cursor) Parent() interpreter.Activation { return nil }
 // it on first use.
 func (c *cursor) eval(i int) (ref.Val, error) {
 	m := &c.memo[i]
-	if m.gen != c.gen {
+	if m.gen != c.row.gen {
 		e := &c.set.exprs[i]
 		m.val, _, m.err = e.prog.Eval(c)
 		if m.err != nil && e.name != "" {
 			m.err = fmt.Errorf("definition %s: %w", e.name, m.err)
 		}
-		m.gen = c.gen
+		m.gen = c.row.gen
 	}
 	return m.val, m.err
 }
@@ -93,35 +133,4 @@ func (c *cursor) definition(i int) ref.Val {
 		return types.WrapErr(err)
 	}
 	return v
-}
-
-func (c *cursor) isNull(i int) bool {
-	return c.batch.cols[i].isNull(c.row)
-}
-
-// field returns top-level field i of the current row as a CEL value,
-// converted once per row however many expressions read it.
-func (c *cursor) field(i int) ref.Val {
-	m := &c.fields[i]
-	if m.gen != c.gen {
-		m.val, m.gen = c.convert(i), c.gen
-	}
-	return m.val
-}
-
-func (c *cursor) convert(i int) ref.Val {
-	col := c.batch.cols[i]
-	switch col.field.Kind {
-	case KindList:
-		start, end := col.span(c.row)
-		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i]}
-	case KindEvents:
-		start, end := col.span(c.row)
-		v := &c.events[i]
-		if v.batch != c.batch {
-			v.reset(c.batch, col, c.set.events[i])
-		}
-		return listValue{col: col, start: start, end: end, elemType: c.set.elemTypes[i], events: v}
-	}
-	return scalarValue(col, c.row)
 }

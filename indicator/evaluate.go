@@ -262,6 +262,7 @@ func paramValue(k Kind, v any) (ref.Val, error) {
 // one cursor and one set of tallies per parameter set (period).
 type worker struct {
 	set     *Set
+	row     *row
 	curs    []*cursor
 	cur     *cursor // the cursor of the period being evaluated
 	tallies [][]*indicatorTally
@@ -270,9 +271,9 @@ type worker struct {
 }
 
 func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
-	w := &worker{set: s}
+	w := &worker{set: s, row: newRow(s)}
 	for _, params := range paramSets {
-		w.curs = append(w.curs, newCursor(s, params))
+		w.curs = append(w.curs, newCursor(s, w.row, params))
 		tallies := make([]*indicatorTally, len(s.indicators))
 		for k, ind := range s.indicators {
 			tallies[k] = newIndicatorTally(ind, maxErrors)
@@ -292,9 +293,9 @@ func (w *worker) run(ctx context.Context, jobs <-chan job) {
 			if i%cancelCheckRows == 0 && ctx.Err() != nil {
 				break
 			}
+			w.row.seek(j.batch, i)
 			for p, cur := range w.curs {
 				w.cur = cur
-				cur.seek(j.batch, i)
 				for k, ind := range w.set.indicators {
 					w.record(ind, w.tallies[p][k], j.first+int64(i))
 				}

@@ -104,3 +104,4 @@ func Months(first time.Time, n int, startParam, endParam string) []Period {
 	}
 	return periods
 }
+
