@@ -85,6 +85,13 @@
 // evaluate with the first errors (record index, criterion, message), and
 // the accounting identity read = included + excluded + errored.
 //
+// # Series
+//
+// Set.EvaluateSeries evaluates the set once per Period (a label and the
+// parameter values that define it; Months makes calendar months) in the
+// same single pass over the data, and Series.Subgroups turns an
+// indicator's series into the subgroups of an SPC chart (package spc).
+//
 // Reports marshal to stable JSON (sorted keys, shortest round-trip floats,
 // NaN as null) and to CSV.
 package indicator
