@@ -16,11 +16,14 @@
 //     Student t, Dobson), standardisation (DSR, ISR), funnel limits,
 //     benchmark comparison, inequality (SII, RII, concentration index) and
 //     life expectancy, exact to the public-health reference methods.
+//   - indicator/spc: statistical process control: Shewhart charts, Anhøj
+//     runs analysis and NHS Making Data Count rules, fed by
+//     Set.EvaluateSeries.
 //   - indicator/disclosure: small-number suppression, rounding and
 //     complementary suppression of stratified tables.
 //   - indicator/source: readers for CSV, JSON Lines and Go slices.
 //
-// Dependencies point one way: stats and disclosure use the standard
+// Dependencies point one way: stats, spc and disclosure use the standard
 // library only; indicator uses them and CEL; source uses indicator.
 //
 // # A short example

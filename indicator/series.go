@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
+	"slices"
 	"time"
 
 	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/openhpi/hpi/indicator/spc"
 )
 
 // Period is one period of a series: its label (the x of a chart) and the
@@ -105,3 +109,59 @@ func Months(first time.Time, n int, startParam, endParam string) []Period {
 	return periods
 }
 
+// Subgroups returns an indicator's series as the subgroups of an SPC chart
+// of the given kind, one per period. Count charts (p, pp, u, up, c) get the
+// numerator as the count and the denominator as N — events over
+// person-time for a rate; the other charts get the value on the display
+// scale. A period without a value (an empty denominator, a withheld count)
+// is a missing observation (NaN). The xbar and s charts need every
+// observation of a period, which a report does not keep: they are an error.
+func (s *Series) Subgroups(id string, kind spc.Kind) ([]spc.Subgroup, error) {
+	return s.subgroups(id, kind, func(r *Result) (Float, Float, Float, bool) {
+		return r.Numerator, r.Denominator, r.Value, true
+	})
+}
+
+// StratumSubgroups is Subgroups for one stratum of one stratifier, named
+// by its component values (e.g. "female", or "female", "65-79" for a
+// two-component stratifier). A period in which the stratum has no record is
+// a missing observation.
+func (s *Series) StratumSubgroups(id, stratifier string, values []string, kind spc.Kind) ([]spc.Subgroup, error) {
+	return s.subgroups(id, kind, func(r *Result) (Float, Float, Float, bool) {
+		for _, sr := range r.Stratifiers {
+			if sr.ID != stratifier {
+				continue
+			}
+			for _, st := range sr.Strata {
+				if slices.Equal(st.Values, values) {
+					return st.Numerator, st.Denominator, st.Value, true
+				}
+			}
+		}
+		return 0, 0, 0, false
+	})
+}
+
+func (s *Series) subgroups(id string, kind spc.Kind, pick func(*Result) (num, den, value Float, ok bool)) ([]spc.Subgroup, error) {
+	if kind == spc.KindXbar || kind == spc.KindS {
+		return nil, fmt.Errorf("indicator: a %s chart needs every observation of a period; a series keeps one value per period", kind)
+	}
+	results, ok := s.Results(id)
+	if !ok {
+		return nil, fmt.Errorf("indicator: no indicator %q in the series", id)
+	}
+	out := make([]spc.Subgroup, len(results))
+	for i, r := range results {
+		num, den, value, ok := pick(r)
+		g := spc.Subgroup{X: s.Periods[i], N: 1, Values: []float64{math.NaN()}}
+		switch {
+		case !ok:
+		case kind == spc.KindP || kind == spc.KindPP || kind == spc.KindU || kind == spc.KindUP || kind == spc.KindC:
+			g.Values[0], g.N = float64(num), float64(den)
+		default:
+			g.Values[0] = float64(value)
+		}
+		out[i] = g
+	}
+	return out, nil
+}

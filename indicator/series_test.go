@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhpi/hpi/indicator"
+	"github.com/openhpi/hpi/indicator/spc"
 )
 
 func TestMonths_CoverWholeCalendarMonths(t *testing.T) {
@@ -67,4 +69,52 @@ func TestEvaluateSeries_Errors(t *testing.T) {
 	assert.Contains(t, err.Error(), `period "bad"`)
 	_, ok := (&indicator.Series{Reports: []*indicator.Report{{}}}).Results("nope")
 	assert.False(t, ok)
+}
+
+func TestSeries_SubgroupsByChartKind(t *testing.T) {
+	set := loadQuickstart(t)
+	_, batches := population(t, set, 2000)
+	periods := indicator.Months(time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 2, "period_start", "period_end")
+	series, err := set.EvaluateSeries(context.Background(), indicator.Batches(batches...), periods)
+	require.NoError(t, err)
+	results, _ := series.Results("EMERG-ADM")
+
+	counts, err := series.Subgroups("EMERG-ADM", spc.KindU)
+	require.NoError(t, err)
+	require.Len(t, counts, 2)
+	assert.Equal(t, "2024-07", counts[1].X)
+	assert.Equal(t, []float64{float64(results[1].Numerator)}, counts[1].Values, "events")
+	assert.Equal(t, float64(results[1].Denominator), counts[1].N, "person-time")
+
+	values, err := series.Subgroups("EMERG-ADM", spc.KindI)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{float64(results[0].Value)}, values[0].Values, "the value on the display scale")
+
+	_, err = series.Subgroups("EMERG-ADM", spc.KindXbar)
+	assert.Error(t, err)
+	_, err = series.Subgroups("NOPE", spc.KindP)
+	assert.Error(t, err)
+}
+
+func TestSeries_StratumSubgroups(t *testing.T) {
+	set := loadQuickstart(t)
+	_, batches := population(t, set, 2000)
+	periods := indicator.Months(time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 2, "period_start", "period_end")
+	series, err := set.EvaluateSeries(context.Background(), indicator.Batches(batches...), periods)
+	require.NoError(t, err)
+	results, _ := series.Results("DM-HBA1C-TESTED")
+	var female indicator.Stratum
+	for _, st := range results[1].Stratifiers[0].Strata {
+		if st.Values[0] == "female" {
+			female = st
+		}
+	}
+	groups, err := series.StratumSubgroups("DM-HBA1C-TESTED", "sex", []string{"female"}, spc.KindP)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{float64(female.Numerator)}, groups[1].Values)
+	assert.Equal(t, float64(female.Denominator), groups[1].N)
+
+	missing, err := series.StratumSubgroups("DM-HBA1C-TESTED", "sex", []string{"other"}, spc.KindP)
+	require.NoError(t, err)
+	assert.True(t, math.IsNaN(missing[0].Values[0]), "a stratum without records is a missing observation")
 }
