@@ -33,6 +33,7 @@ type CompileOption func(*compileConfig)
 type compileConfig struct {
 	costBudget  uint64
 	maxListSize uint64
+	native      bool
 }
 
 // WithCostBudget rejects any expression whose estimated worst-case cost
@@ -45,6 +46,13 @@ func WithCostBudget(budget uint64) CompileOption {
 // used by cost estimation.
 func WithMaxListSize(n uint64) CompileOption {
 	return func(c *compileConfig) { c.maxListSize = n }
+}
+
+// WithInterpreterOnly evaluates every expression with cel-go's
+// interpreter, never with the native closures of the common subset. The
+// results are the same; it exists to compare the two paths.
+func WithInterpreterOnly() CompileOption {
+	return func(c *compileConfig) { c.native = false }
 }
 
 // Set is a compiled indicator set: immutable, reusable and safe for
@@ -87,8 +95,9 @@ type binding struct {
 // stratifier such as age_band, common to every indicator, is evaluated once
 // per record, not once per indicator.
 type compiledExpr struct {
-	name string // the definition's name; "" for a criterion
-	prog cel.Program
+	name   string // the definition's name; "" for a criterion
+	prog   cel.Program
+	native native // the same expression as Go closures, when it is in the native subset
 }
 
 // LoadFile parses and compiles an indicator set from a YAML file.
@@ -131,7 +140,7 @@ type compiler struct {
 // estimates costs, orders definitions and returns a runnable Set. Every
 // problem is reported at once as Diagnostics.
 func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
-	cfg := compileConfig{costBudget: DefaultCostBudget, maxListSize: DefaultMaxListSize}
+	cfg := compileConfig{costBudget: DefaultCostBudget, maxListSize: DefaultMaxListSize, native: true}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -369,7 +378,7 @@ func (c *compiler) compileDefinitions() {
 		if !ok {
 			continue
 		}
-		c.set.defExpr[i] = c.addExpr(d.Name, c.program(checked, d.Expr, owner, ""))
+		c.set.defExpr[i] = c.addExpr(d.Name, checked, c.program(checked, d.Expr, owner, ""))
 	}
 }
 
@@ -496,9 +505,14 @@ func (c *compiler) program(a *cel.Ast, e Expr, owner, field string) cel.Program 
 	return prg
 }
 
-// addExpr appends an expression to the set's table and returns its index.
-func (c *compiler) addExpr(name string, prog cel.Program) int {
-	c.set.exprs = append(c.set.exprs, compiledExpr{name: name, prog: prog})
+// addExpr appends an expression to the set's table, with its native form
+// when it has one, and returns its index.
+func (c *compiler) addExpr(name string, checked *cel.Ast, prog cel.Program) int {
+	e := compiledExpr{name: name, prog: prog}
+	if c.cfg.native {
+		e.native, _ = c.compileNative(checked.NativeRep())
+	}
+	c.set.exprs = append(c.set.exprs, e)
 	return len(c.set.exprs) - 1
 }
 
@@ -521,7 +535,7 @@ func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type)
 	if prog == nil {
 		return -1
 	}
-	c.shared[text] = c.addExpr("", prog)
+	c.shared[text] = c.addExpr("", checked, prog)
 	return c.shared[text]
 }
 

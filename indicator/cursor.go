@@ -118,7 +118,11 @@ func (c *cursor) eval(i int) (ref.Val, error) {
 	m := &c.memo[i]
 	if m.gen != c.row.gen {
 		e := &c.set.exprs[i]
-		m.val, _, m.err = e.prog.Eval(c)
+		if e.native.kind != KindInvalid {
+			m.val, m.err = e.native.value(c)
+		} else {
+			m.val, _, m.err = e.prog.Eval(c)
+		}
 		if m.err != nil && e.name != "" {
 			m.err = fmt.Errorf("definition %s: %w", e.name, m.err)
 		}

@@ -1,0 +1,216 @@
+package indicator
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+)
+
+// exprGen writes random well-typed CEL expressions over nativeSchema, with
+// the operators of the native subset and a few outside it.
+type exprGen struct{ r *rand.Rand }
+
+const nativeSchema = `
+id: native
+schema:
+  unit: rec
+  fields:
+    i: int
+    j: int?
+    d: double
+    e: double?
+    s: string
+    u: string?
+    b: bool
+    c: bool?
+    t: timestamp
+    w: timestamp?
+parameters:
+  p: {type: int, default: "3"}
+  q: {type: double, default: "-0.5"}
+  from: {type: timestamp, default: "2020-01-01"}
+valuesets:
+  vs: [a, b, "", E11]
+`
+
+func (g exprGen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+
+func (g exprGen) expr(kind string, depth int) string {
+	if depth <= 0 || g.r.IntN(4) == 0 {
+		return g.leaf(kind)
+	}
+	d := depth - 1
+	switch kind {
+	case "bool":
+		switch g.r.IntN(9) {
+		case 0:
+			return "(" + g.expr("bool", d) + " " + g.pick("&&", "||") + " " + g.expr("bool", d) + ")"
+		case 1:
+			return "!" + g.expr("bool", d)
+		case 2:
+			k := g.pick("int", "double", "string", "timestamp", "bool")
+			return "(" + g.expr(k, d) + " " + g.pick("==", "!=") + " " + g.expr(k, d) + ")"
+		case 3, 4:
+			k := g.pick("int", "double", "string", "timestamp")
+			if k == "int" || k == "double" { // int/double mixes order numerically
+				return "(" + g.expr(k, d) + " " + g.pick("<", "<=", ">", ">=") + " " + g.expr(g.pick("int", "double"), d) + ")"
+			}
+			return "(" + g.expr(k, d) + " " + g.pick("<", "<=", ">", ">=") + " " + g.expr(k, d) + ")"
+		case 5:
+			return "(" + g.expr("string", d) + " in valuesets.vs)"
+		case 6:
+			return "has(rec." + g.pick("j", "e", "u", "c", "w", "i") + ")"
+		case 7:
+			return "(" + g.expr("bool", d) + " ? " + g.expr("bool", d) + " : " + g.expr("bool", d) + ")"
+		default:
+			return "(" + g.expr("string", d) + ".startsWith(" + g.expr("string", d) + "))" // outside the subset
+		}
+	case "int":
+		switch g.r.IntN(4) {
+		case 0:
+			return "-" + g.expr("int", d)
+		case 1:
+			return "(" + g.expr("bool", d) + " ? " + g.expr("int", d) + " : " + g.expr("int", d) + ")"
+		default:
+			return "(" + g.expr("int", d) + " " + g.pick("+", "-", "*", "/", "%") + " " + g.expr("int", d) + ")"
+		}
+	case "double":
+		switch g.r.IntN(3) {
+		case 0:
+			return "-" + g.expr("double", d)
+		default:
+			return "(" + g.expr("double", d) + " " + g.pick("+", "-", "*", "/") + " " + g.expr("double", d) + ")"
+		}
+	case "string":
+		return "(" + g.expr("bool", d) + " ? " + g.expr("string", d) + " : " + g.expr("string", d) + ")"
+	}
+	return g.leaf(kind)
+}
+
+func (g exprGen) leaf(kind string) string {
+	switch kind {
+	case "bool":
+		return g.pick("b", "c", "true", "false", "flag")
+	case "int":
+		return g.pick("i", "j", "p", "0", "1", "-1", "9223372036854775807", "-9223372036854775807 - 1", "big")
+	case "double":
+		return g.pick("d", "e", "q", "0.0", "1.5", "-2.25", "1e300", "ratio")
+	case "string":
+		return g.pick("s", "u", `"a"`, `""`, `"E11"`, "label")
+	case "timestamp":
+		return g.pick("t", "w", "from")
+	}
+	panic(kind)
+}
+
+// nativeRecords are edge values: extremes, NaN, infinities, nulls.
+func nativeRecords(t *testing.T, s *Schema, n int, r *rand.Rand) *Batch {
+	t.Helper()
+	b := NewBatchBuilder(s)
+	ints := []int64{0, 1, -1, 2, 7, math.MaxInt64, math.MinInt64, 3}
+	doubles := []float64{0, 1.5, -2.25, math.NaN(), math.Inf(1), math.Inf(-1), 1e300, 3, -0.5}
+	strs := []string{"", "a", "b", "E11", "zz", "A"}
+	times := []time.Time{time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1999, 5, 5, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 1, time.UTC)}
+	for range n {
+		b.Field(0).AppendInt(ints[r.IntN(len(ints))])
+		if r.IntN(3) > 0 {
+			b.Field(1).AppendInt(ints[r.IntN(len(ints))])
+		}
+		b.Field(2).AppendDouble(doubles[r.IntN(len(doubles))])
+		if r.IntN(3) > 0 {
+			b.Field(3).AppendDouble(doubles[r.IntN(len(doubles))])
+		}
+		b.Field(4).AppendString(strs[r.IntN(len(strs))])
+		if r.IntN(3) > 0 {
+			b.Field(5).AppendString(strs[r.IntN(len(strs))])
+		}
+		b.Field(6).AppendBool(r.IntN(2) == 0)
+		if r.IntN(3) > 0 {
+			b.Field(7).AppendBool(r.IntN(2) == 0)
+		}
+		b.Field(8).AppendTime(times[r.IntN(len(times))])
+		if r.IntN(3) > 0 {
+			b.Field(9).AppendTime(times[r.IntN(len(times))])
+		}
+		if err := b.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.Build()
+}
+
+// TestNative_AgreesWithCEL evaluates generated expressions, as definitions
+// used by other definitions, through the native closures and through
+// cel-go's interpreter, and requires the same value or the same error for
+// every record.
+func TestNative_AgreesWithCEL(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	g := exprGen{r: r}
+	for round := range 40 {
+		var defs strings.Builder
+		defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n")
+		var names []string
+		for k := range 25 {
+			kind := g.pick("bool", "bool", "int", "double", "string")
+			name := fmt.Sprintf("x%d", k)
+			names = append(names, name)
+			fmt.Fprintf(&defs, "  %s: %q\n", name, g.expr(kind, 4))
+		}
+		src := nativeSchema + defs.String()
+		fast, err := Load("native.yaml", []byte(src))
+		if err != nil {
+			t.Fatalf("round %d: %v\n%s", round, err, src)
+		}
+		slow, err := Load("native.yaml", []byte(src), WithInterpreterOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch := nativeRecords(t, fast.Schema(), 60, r)
+		compareDefinitions(t, fast, slow, batch, names, src)
+	}
+}
+
+func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []string, src string) {
+	t.Helper()
+	params := func(s *Set) []ref.Val { p, _ := s.bindParams(nil); return p }
+	fr, sr := newRow(fast), newRow(slow)
+	fc, sc := newCursor(fast, fr, params(fast)), newCursor(slow, sr, params(slow))
+	natives := 0
+	for i := range batch.Len() {
+		fr.seek(batch, i)
+		sr.seek(batch, i)
+		for k, name := range names {
+			d := fast.names[name].index
+			if fast.exprs[fast.defExpr[d]].native.kind != KindInvalid {
+				natives++
+			}
+			fv, ferr := fc.eval(fast.defExpr[d])
+			sv, serr := sc.eval(slow.defExpr[d])
+			expr := fast.spec.Definitions[d].Expr.Text
+			if (ferr == nil) != (serr == nil) || (ferr != nil && ferr.Error() != serr.Error()) {
+				t.Fatalf("record %d, %s = %s: native error %v, CEL error %v", i, name, expr, ferr, serr)
+			}
+			if ferr == nil && !sameVal(fv, sv) {
+				t.Fatalf("record %d, %s = %s: native %v, CEL %v", i, name, expr, fv, sv)
+			}
+			_ = k
+		}
+	}
+	if natives == 0 {
+		t.Fatalf("no generated expression was native:\n%s", src)
+	}
+}
+
+func sameVal(a, b ref.Val) bool {
+	if x, ok := a.(types.Double); ok {
+		y, ok := b.(types.Double)
+		return ok && (x == y || math.IsNaN(float64(x)) && math.IsNaN(float64(y)))
+	}
+	return a.Equal(b) == types.True && a.Type() == b.Type()
+}
