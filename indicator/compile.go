@@ -70,6 +70,7 @@ type Set struct {
 	defaults   []ref.Val
 	exprs      []compiledExpr // every definition and criterion, each once
 	defExpr    []int          // definition index → its entry in exprs
+	slots      int            // variables of native exists/all: a cursor holds one event index per slot
 	indicators []*compiledIndicator
 }
 

@@ -76,6 +76,7 @@ type cursor struct {
 	row    *row
 	params []ref.Val
 	memo   []memoised // per expression of the set
+	slots  []int      // the current event index of each native exists/all variable
 }
 
 type memoised struct {
@@ -85,7 +86,7 @@ type memoised struct {
 }
 
 func newCursor(s *Set, r *row, params []ref.Val) *cursor {
-	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs))}
+	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), slots: make([]int, s.slots)}
 }
 
 // ResolveName implements interpreter.Activation.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,8 +64,26 @@ func (n native) value(c *cursor) (ref.Val, error) {
 
 // nativeCompiler compiles one checked expression.
 type nativeCompiler struct {
-	c   *compiler
-	ast *ast.AST
+	c     *compiler
+	ast   *ast.AST
+	scope []iterVar // the variables of the enclosing exists/all, innermost last
+}
+
+// iterVar is the variable of an exists or all over an event list: the
+// cursor slot that holds the current event's index, and the list's field.
+type iterVar struct {
+	name  string
+	slot  int
+	field int
+}
+
+func (nc nativeCompiler) lookup(name string) (iterVar, bool) {
+	for k := len(nc.scope) - 1; k >= 0; k-- {
+		if nc.scope[k].name == name {
+			return nc.scope[k], true
+		}
+	}
+	return iterVar{}, false
 }
 
 // compileNative returns the native form of a checked expression, or false
@@ -81,9 +100,11 @@ func (nc nativeCompiler) expr(e ast.Expr) (native, bool) {
 	case ast.IdentKind:
 		return nc.ident(e)
 	case ast.SelectKind:
-		return nc.has(e)
+		return nc.selection(e)
 	case ast.CallKind:
 		return nc.call(e)
+	case ast.ComprehensionKind:
+		return nc.quantifier(e)
 	}
 	return native{}, false
 }
@@ -105,6 +126,9 @@ func literal(v ref.Val) (native, bool) {
 // ident reads a scalar field, a parameter or a definition.
 func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 	name := e.AsIdent()
+	if _, shadowed := nc.lookup(name); shadowed {
+		return native{}, false // an event as a whole value is outside the subset
+	}
 	b, ok := nc.c.set.names[name]
 	if !ok {
 		return native{}, false
@@ -203,18 +227,30 @@ func nullError(col *column) error {
 
 // fieldNative reads top-level scalar field i of the current record.
 func fieldNative(i int, f *Field) (native, bool) {
-	col := func(c *cursor) (*column, int, error) {
-		col := c.row.batch.cols[i]
-		if col.isNull(c.row.i) {
+	return columnNative(f, func(c *cursor) (*column, int) { return c.row.batch.cols[i], c.row.i })
+}
+
+// eventFieldNative reads field j of the current event of an exists/all.
+func eventFieldNative(v iterVar, j int, f *Field) (native, bool) {
+	return columnNative(f, func(c *cursor) (*column, int) {
+		return c.row.batch.cols[v.field].fields[j], c.slots[v.slot]
+	})
+}
+
+// columnNative reads a scalar column at the position at gives.
+func columnNative(f *Field, at func(*cursor) (*column, int)) (native, bool) {
+	value := func(c *cursor) (*column, int, error) {
+		col, r := at(c)
+		if col.isNull(r) {
 			return nil, 0, nullError(col)
 		}
-		return col, c.row.i, nil
+		return col, r, nil
 	}
 	n := native{kind: f.Kind}
 	switch f.Kind {
 	case KindBool:
 		n.b = func(c *cursor) (bool, error) {
-			col, r, err := col(c)
+			col, r, err := value(c)
 			if err != nil {
 				return false, err
 			}
@@ -222,7 +258,7 @@ func fieldNative(i int, f *Field) (native, bool) {
 		}
 	case KindInt, KindTimestamp:
 		n.i = func(c *cursor) (int64, error) {
-			col, r, err := col(c)
+			col, r, err := value(c)
 			if err != nil {
 				return 0, err
 			}
@@ -230,7 +266,7 @@ func fieldNative(i int, f *Field) (native, bool) {
 		}
 	case KindDouble:
 		n.d = func(c *cursor) (float64, error) {
-			col, r, err := col(c)
+			col, r, err := value(c)
 			if err != nil {
 				return 0, err
 			}
@@ -238,7 +274,7 @@ func fieldNative(i int, f *Field) (native, bool) {
 		}
 	case KindString:
 		n.s = func(c *cursor) (string, error) {
-			col, r, err := col(c)
+			col, r, err := value(c)
 			if err != nil {
 				return "", err
 			}
@@ -250,11 +286,28 @@ func fieldNative(i int, f *Field) (native, bool) {
 	return n, true
 }
 
-// has compiles has(unit.field) for a scalar field of the record.
-func (nc nativeCompiler) has(e ast.Expr) (native, bool) {
+// selection compiles has(unit.field) and has(e.field) presence tests, and
+// e.field for the variable e of an enclosing exists/all.
+func (nc nativeCompiler) selection(e ast.Expr) (native, bool) {
 	sel := e.AsSelect()
 	op := sel.Operand()
-	if !sel.IsTestOnly() || op.Kind() != ast.IdentKind || op.AsIdent() != nc.c.set.schema.Unit {
+	if op.Kind() != ast.IdentKind {
+		return native{}, false
+	}
+	if v, ok := nc.lookup(op.AsIdent()); ok {
+		f := &nc.c.set.schema.Fields[v.field]
+		j := fieldIndex(f.Fields, sel.FieldName())
+		if j < 0 {
+			return native{}, false
+		}
+		if sel.IsTestOnly() {
+			return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+				return !c.row.batch.cols[v.field].fields[j].isNull(c.slots[v.slot]), nil
+			}}, true
+		}
+		return eventFieldNative(v, j, &f.Fields[j])
+	}
+	if !sel.IsTestOnly() || op.AsIdent() != nc.c.set.schema.Unit {
 		return native{}, false
 	}
 	i := nc.c.set.schema.FieldIndex(sel.FieldName())
@@ -263,6 +316,72 @@ func (nc nativeCompiler) has(e ast.Expr) (native, bool) {
 	}
 	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
 		return !c.row.batch.cols[i].isNull(c.row.i), nil
+	}}, true
+}
+
+func fieldIndex(fields []Field, name string) int {
+	for j := range fields {
+		if fields[j].Name == name {
+			return j
+		}
+	}
+	return -1
+}
+
+// quantifier compiles list.exists(e, p) and list.all(e, p) over a
+// top-level event list, recognised by the shape CEL's macros expand to.
+// As in CEL, a predicate's error is the result only when no event decides
+// it: exists is true if any event satisfies p, all is false if any fails.
+func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
+	comp := e.AsComprehension()
+	rng, init, step, result := comp.IterRange(), comp.AccuInit(), comp.LoopStep(), comp.Result()
+	if comp.HasIterVar2() || rng.Kind() != ast.IdentKind || init.Kind() != ast.LiteralKind ||
+		step.Kind() != ast.CallKind || result.Kind() != ast.IdentKind || result.AsIdent() != comp.AccuVar() {
+		return native{}, false
+	}
+	if _, shadowed := nc.lookup(rng.AsIdent()); shadowed {
+		return native{}, false
+	}
+	b, ok := nc.c.set.names[rng.AsIdent()]
+	if !ok || b.kind != bindField || nc.c.set.schema.Fields[b.index].Kind != KindEvents {
+		return native{}, false
+	}
+	call := step.AsCall()
+	args := call.Args()
+	if len(args) != 2 || args[0].Kind() != ast.IdentKind || args[0].AsIdent() != comp.AccuVar() {
+		return native{}, false
+	}
+	exists := call.FunctionName() == operators.LogicalOr && init.AsLiteral() == types.False
+	all := call.FunctionName() == operators.LogicalAnd && init.AsLiteral() == types.True
+	if !exists && !all {
+		return native{}, false
+	}
+	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: b.index}
+	nc.c.set.slots++
+	inner := nc
+	inner.scope = append(slices.Clone(nc.scope), v)
+	pred, ok := inner.expr(args[1])
+	if !ok || pred.kind != KindBool {
+		return native{}, false
+	}
+	decisive := exists
+	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		start, end := c.row.batch.cols[v.field].span(c.row.i)
+		var first error
+		for k := start; k < end; k++ {
+			c.slots[v.slot] = k
+			p, err := pred.b(c)
+			switch {
+			case err != nil && first == nil:
+				first = err
+			case err == nil && p == decisive:
+				return decisive, nil
+			}
+		}
+		if first != nil {
+			return false, first
+		}
+		return !decisive, nil
 	}}, true
 }
 

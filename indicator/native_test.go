@@ -14,7 +14,10 @@ import (
 
 // exprGen writes random well-typed CEL expressions over nativeSchema, with
 // the operators of the native subset and a few outside it.
-type exprGen struct{ r *rand.Rand }
+type exprGen struct {
+	r     *rand.Rand
+	scope []string // variables of enclosing exists/all over ev
+}
 
 const nativeSchema = `
 id: native
@@ -31,6 +34,11 @@ schema:
     c: bool?
     t: timestamp
     w: timestamp?
+    ev:
+      fields:
+        code: string
+        n: int
+        v: double?
 parameters:
   p: {type: int, default: "3"}
   q: {type: double, default: "-0.5"}
@@ -67,7 +75,15 @@ func (g exprGen) expr(kind string, depth int) string {
 		case 6:
 			return "has(rec." + g.pick("j", "e", "u", "c", "w", "i") + ")"
 		case 7:
-			return "(" + g.expr("bool", d) + " ? " + g.expr("bool", d) + " : " + g.expr("bool", d) + ")"
+			if g.r.IntN(2) == 0 {
+				return "(" + g.expr("bool", d) + " ? " + g.expr("bool", d) + " : " + g.expr("bool", d) + ")"
+			}
+			v := fmt.Sprintf("e%d", len(g.scope))
+			inner := exprGen{r: g.r, scope: append(append([]string(nil), g.scope...), v)}
+			if g.r.IntN(5) == 0 && len(g.scope) > 0 {
+				return "has(" + g.scope[g.r.IntN(len(g.scope))] + ".v)"
+			}
+			return "ev." + g.pick("exists", "all") + "(" + v + ", " + inner.expr("bool", d) + ")"
 		default:
 			return "(" + g.expr("string", d) + ".startsWith(" + g.expr("string", d) + "))" // outside the subset
 		}
@@ -94,6 +110,17 @@ func (g exprGen) expr(kind string, depth int) string {
 }
 
 func (g exprGen) leaf(kind string) string {
+	if len(g.scope) > 0 && g.r.IntN(2) == 0 {
+		v := g.scope[g.r.IntN(len(g.scope))]
+		switch kind {
+		case "int":
+			return v + ".n"
+		case "double":
+			return v + ".v"
+		case "string":
+			return v + ".code"
+		}
+	}
 	switch kind {
 	case "bool":
 		return g.pick("b", "c", "true", "false", "flag")
@@ -138,6 +165,15 @@ func nativeRecords(t *testing.T, s *Schema, n int, r *rand.Rand) *Batch {
 		if r.IntN(3) > 0 {
 			b.Field(9).AppendTime(times[r.IntN(len(times))])
 		}
+		ev := b.Field(10)
+		for range r.IntN(4) {
+			ev.Event(0).AppendString(strs[r.IntN(len(strs))])
+			ev.Event(1).AppendInt(ints[r.IntN(len(ints))])
+			if r.IntN(3) > 0 {
+				ev.Event(2).AppendDouble(doubles[r.IntN(len(doubles))])
+			}
+			ev.EndEvent()
+		}
 		if err := b.EndRow(); err != nil {
 			t.Fatal(err)
 		}
@@ -152,6 +188,7 @@ func nativeRecords(t *testing.T, s *Schema, n int, r *rand.Rand) *Batch {
 func TestNative_AgreesWithCEL(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	g := exprGen{r: r}
+	quantifiers := 0
 	for round := range 40 {
 		var defs strings.Builder
 		defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n")
@@ -163,25 +200,28 @@ func TestNative_AgreesWithCEL(t *testing.T) {
 			fmt.Fprintf(&defs, "  %s: %q\n", name, g.expr(kind, 4))
 		}
 		src := nativeSchema + defs.String()
-		fast, err := Load("native.yaml", []byte(src))
+		fast, err := Load("native.yaml", []byte(src), WithMaxListSize(10))
 		if err != nil {
 			t.Fatalf("round %d: %v\n%s", round, err, src)
 		}
-		slow, err := Load("native.yaml", []byte(src), WithInterpreterOnly())
+		slow, err := Load("native.yaml", []byte(src), WithMaxListSize(10), WithInterpreterOnly())
 		if err != nil {
 			t.Fatal(err)
 		}
 		batch := nativeRecords(t, fast.Schema(), 60, r)
-		compareDefinitions(t, fast, slow, batch, names, src)
+		compareDefinitions(t, fast, slow, batch, names, src, &quantifiers)
+	}
+	if quantifiers == 0 {
+		t.Fatal("no native exists/all was generated")
 	}
 }
 
-func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []string, src string) {
+func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []string, src string, nativeQuantifiers *int) {
 	t.Helper()
 	params := func(s *Set) []ref.Val { p, _ := s.bindParams(nil); return p }
 	fr, sr := newRow(fast), newRow(slow)
 	fc, sc := newCursor(fast, fr, params(fast)), newCursor(slow, sr, params(slow))
-	natives := 0
+	natives, quantifiers := 0, 0
 	for i := range batch.Len() {
 		fr.seek(batch, i)
 		sr.seek(batch, i)
@@ -189,6 +229,9 @@ func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []str
 			d := fast.names[name].index
 			if fast.exprs[fast.defExpr[d]].native.kind != KindInvalid {
 				natives++
+				if strings.Contains(fast.spec.Definitions[d].Expr.Text, "ev.") {
+					quantifiers++
+				}
 			}
 			fv, ferr := fc.eval(fast.defExpr[d])
 			sv, serr := sc.eval(slow.defExpr[d])
@@ -205,6 +248,7 @@ func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []str
 	if natives == 0 {
 		t.Fatalf("no generated expression was native:\n%s", src)
 	}
+	*nativeQuantifiers += quantifiers
 }
 
 func sameVal(a, b ref.Val) bool {
