@@ -74,6 +74,13 @@
 // defaults to 0.95 and the multiplier (e.g. 100 for a percentage) is
 // applied to value and interval.
 //
+// Expressions in the common subset of CEL — scalar fields, parameters,
+// definitions, boolean logic, comparisons, arithmetic, the conditional,
+// has(), value-set membership, exists and all over event lists — are also
+// compiled to Go closures over the columns and run without cel-go's
+// interpreter; the rest runs in the interpreter. Both give the same values
+// and errors (WithInterpreterOnly turns the closures off).
+//
 // # Evaluation
 //
 // A Set is immutable and safe for concurrent use. Set.Evaluate reads a
