@@ -15,6 +15,8 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/openhpi/hpi/internal/textvalue"
 )
 
 // EvalOption sets an optional evaluation setting.
@@ -248,6 +250,9 @@ func paramValue(k Kind, v any) (ref.Val, error) {
 		return types.String(x), nil
 	case time.Time:
 		if k == KindTimestamp {
+			if y := x.UTC().Year(); y < textvalue.MinYear || y > textvalue.MaxYear {
+				return nil, fmt.Errorf("timestamp %s outside the years %d-%d", x.Format(time.RFC3339), textvalue.MinYear, textvalue.MaxYear)
+			}
 			return types.Timestamp{Time: x.UTC()}, nil
 		}
 	case time.Duration:

@@ -118,3 +118,11 @@ func TestSeries_StratumSubgroups(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, math.IsNaN(missing[0].Values[0]), "a stratum without records is a missing observation")
 }
+
+func TestParams_TimestampsOutsideTheDataRangeAreRefused(t *testing.T) {
+	set := loadQuickstart(t)
+	_, err := set.Evaluate(context.Background(), indicator.Batches(),
+		indicator.WithParams(map[string]any{"period_end": time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}))
+	assert.ErrorIs(t, err, indicator.ErrParameter)
+	assert.Contains(t, err.Error(), "outside the years 1678-2261")
+}
