@@ -236,12 +236,24 @@ func scalarValue(c *column, i int) ref.Val {
 type listValue struct {
 	col        *column // the list column
 	start, end int
+	idx        []int // a subset of the events, in place of start and end
 	elemType   *types.Type
 	events     *eventView // for event lists
 }
 
+// n is the list's length.
+func (l listValue) n() int {
+	if l.idx != nil {
+		return len(l.idx)
+	}
+	return l.end - l.start
+}
+
 func (l listValue) at(i int) ref.Val {
-	if l.events != nil {
+	switch {
+	case l.idx != nil:
+		return &l.events.slots[l.idx[i]].obj
+	case l.events != nil:
 		return &l.events.slots[l.start+i].obj
 	}
 	return scalarValue(l.col.elem, l.start+i)
@@ -266,7 +278,7 @@ func (l listValue) Equal(other ref.Val) ref.Val {
 	if !ok || o.Size() != l.Size() {
 		return types.False
 	}
-	for i := 0; i < l.end-l.start; i++ {
+	for i := range l.n() {
 		if l.at(i).Equal(o.Get(types.Int(i))) != types.True {
 			return types.False
 		}
@@ -276,21 +288,21 @@ func (l listValue) Equal(other ref.Val) ref.Val {
 
 func (l listValue) Type() ref.Type { return types.ListType }
 func (l listValue) Value() any     { return l }
-func (l listValue) Size() ref.Val  { return types.Int(l.end - l.start) }
+func (l listValue) Size() ref.Val  { return types.Int(l.n()) }
 
 func (l listValue) Get(index ref.Val) ref.Val {
 	i, ok := index.(types.Int)
 	if !ok {
 		return types.ValOrErr(index, "no such overload")
 	}
-	if i < 0 || int(i) >= l.end-l.start {
-		return types.NewErr("index out of range: %d", i)
+	if i < 0 || int(i) >= l.n() {
+		return indexError(int64(i), l.n())
 	}
 	return l.at(int(i))
 }
 
 func (l listValue) Contains(v ref.Val) ref.Val {
-	for i := 0; i < l.end-l.start; i++ {
+	for i := range l.n() {
 		if l.at(i).Equal(v) == types.True {
 			return types.True
 		}
@@ -304,14 +316,19 @@ func (l listValue) Add(other ref.Val) ref.Val {
 		return types.ValOrErr(other, "no such overload")
 	}
 	n := int(o.Size().(types.Int))
-	vals := make([]ref.Val, 0, l.end-l.start+n)
-	for i := 0; i < l.end-l.start; i++ {
+	vals := make([]ref.Val, 0, l.n()+n)
+	for i := range l.n() {
 		vals = append(vals, l.at(i))
 	}
 	for i := 0; i < n; i++ {
 		vals = append(vals, o.Get(types.Int(i)))
 	}
 	return types.NewRefValList(types.DefaultTypeAdapter, vals)
+}
+
+// indexError is cel-go's error for an index outside a list.
+func indexError(i int64, n int) ref.Val {
+	return types.NewErr("index '%d' out of range in list size '%d'", i, n)
 }
 
 func (l listValue) Iterator() traits.Iterator {
@@ -330,9 +347,9 @@ func (it *listIterator) ConvertToType(ref.Type) ref.Val { return types.NewErr("i
 func (it *listIterator) Equal(ref.Val) ref.Val          { return types.False }
 func (it *listIterator) Type() ref.Type                 { return types.IteratorType }
 func (it *listIterator) Value() any                     { return it }
-func (it *listIterator) HasNext() ref.Val               { return types.Bool(it.i < it.l.end-it.l.start) }
+func (it *listIterator) HasNext() ref.Val               { return types.Bool(it.i < it.l.n()) }
 func (it *listIterator) Next() ref.Val {
-	if it.i >= it.l.end-it.l.start {
+	if it.i >= it.l.n() {
 		return nil
 	}
 	it.i++

@@ -70,7 +70,8 @@ type Set struct {
 	defaults   []ref.Val
 	exprs      []compiledExpr // every definition and criterion, each once
 	defExpr    []int          // definition index → its entry in exprs
-	slots      int            // variables of native exists/all: a cursor holds one event index per slot
+	slots      int            // variables of native comprehensions: a cursor holds one event index per slot
+	buffers    int            // native filters: a cursor holds one index buffer per filter
 	indicators []*compiledIndicator
 }
 

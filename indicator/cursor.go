@@ -50,6 +50,16 @@ func (r *row) field(i int) ref.Val {
 	return m.val
 }
 
+// list returns events l of event-list field f as a CEL list. A subset is
+// copied: the native filter that made it reuses its buffer.
+func (r *row) list(f int, l evlist) ref.Val {
+	base := r.field(f).(listValue)
+	if l.subset {
+		base.idx = append(make([]int, 0, len(l.idx)), l.idx...)
+	}
+	return base
+}
+
 func (r *row) convert(i int) ref.Val {
 	col := r.batch.cols[i]
 	switch col.field.Kind {
@@ -76,17 +86,19 @@ type cursor struct {
 	row    *row
 	params []ref.Val
 	memo   []memoised // per expression of the set
-	slots  []int      // the current event index of each native exists/all variable
+	slots  []int      // the current event index of each native comprehension variable
+	bufs   [][]int    // the events kept by each native filter
 }
 
 type memoised struct {
 	gen uint64
 	val ref.Val
 	err error
+	evs evlist // a native list of events, converted to val only when the interpreter asks
 }
 
 func newCursor(s *Set, r *row, params []ref.Val) *cursor {
-	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), slots: make([]int, s.slots)}
+	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), slots: make([]int, s.slots), bufs: make([][]int, s.buffers)}
 }
 
 // ResolveName implements interpreter.Activation.
@@ -116,20 +128,39 @@ func (c *cursor) Parent() interpreter.Activation { return nil }
 // eval returns the value of expression i for the current row, evaluating
 // it on first use.
 func (c *cursor) eval(i int) (ref.Val, error) {
-	m := &c.memo[i]
-	if m.gen != c.row.gen {
-		e := &c.set.exprs[i]
-		if e.native.kind != KindInvalid {
-			m.val, m.err = e.native.value(c)
-		} else {
-			m.val, _, m.err = e.prog.Eval(c)
-		}
-		if m.err != nil && e.name != "" {
-			m.err = fmt.Errorf("definition %s: %w", e.name, m.err)
-		}
-		m.gen = c.row.gen
+	m := c.compute(i)
+	if m.val == nil && m.err == nil { // a native list of events
+		m.val = c.row.list(c.set.exprs[i].native.field, m.evs)
 	}
 	return m.val, m.err
+}
+
+// evalEvents returns the value of expression i, a native list of events.
+func (c *cursor) evalEvents(i int) (evlist, error) {
+	m := c.compute(i)
+	return m.evs, m.err
+}
+
+// compute evaluates expression i once per row.
+func (c *cursor) compute(i int) *memoised {
+	m := &c.memo[i]
+	if m.gen == c.row.gen {
+		return m
+	}
+	e := &c.set.exprs[i]
+	m.gen, m.val, m.err = c.row.gen, nil, nil
+	switch e.native.kind {
+	case KindInvalid:
+		m.val, _, m.err = e.prog.Eval(c)
+	case KindEvents:
+		m.evs, m.err = e.native.evs(c)
+	default:
+		m.val, m.err = e.native.value(c)
+	}
+	if m.err != nil && e.name != "" {
+		m.err = fmt.Errorf("definition %s: %w", e.name, m.err)
+	}
+	return m
 }
 
 func (c *cursor) definition(i int) ref.Val {

@@ -25,14 +25,40 @@ import (
 // with cel-go's messages, and any ordering with a NaN is false. TestNative_AgreesWithCEL checks
 // the two paths against each other on generated expressions.
 
-// native is a compiled expression of one of the scalar kinds. Timestamps
-// are Unix nanoseconds in i.
+// native is a compiled expression of one of the scalar kinds, or a list of
+// the events of one event-list field (KindEvents). Timestamps are Unix
+// nanoseconds in i.
 type native struct {
-	kind Kind
-	b    func(*cursor) (bool, error)
-	i    func(*cursor) (int64, error)
-	d    func(*cursor) (float64, error)
-	s    func(*cursor) (string, error)
+	kind  Kind
+	b     func(*cursor) (bool, error)
+	i     func(*cursor) (int64, error)
+	d     func(*cursor) (float64, error)
+	s     func(*cursor) (string, error)
+	evs   func(*cursor) (evlist, error)
+	field int // KindEvents: the top-level event-list field
+}
+
+// evlist is some of the current record's events of one event-list field:
+// all of them (start to end), or the subset idx, in order.
+type evlist struct {
+	start, end int
+	idx        []int
+	subset     bool
+}
+
+func (l evlist) len() int {
+	if l.subset {
+		return len(l.idx)
+	}
+	return l.end - l.start
+}
+
+// at returns the index, in the event column, of the k-th event of l.
+func (l evlist) at(k int) int {
+	if l.subset {
+		return l.idx[k]
+	}
+	return l.start + k
 }
 
 // CEL's error messages, reproduced so that both paths report alike.
@@ -40,6 +66,7 @@ var (
 	errIntOverflow   = errors.New("integer overflow")
 	errDivideByZero  = errors.New("division by zero")
 	errModulusByZero = errors.New("modulus by zero")
+	errSumOverflow   = errors.New("sum: integer overflow")
 )
 
 // value evaluates n as a CEL value.
@@ -57,6 +84,12 @@ func (n native) value(c *cursor) (ref.Val, error) {
 	case KindDouble:
 		v, err := n.d(c)
 		return types.Double(v), err
+	case KindEvents:
+		l, err := n.evs(c)
+		if err != nil {
+			return nil, err
+		}
+		return c.row.list(n.field, l), nil
 	}
 	v, err := n.s(c)
 	return types.String(v), err
@@ -135,6 +168,13 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 	}
 	switch b.kind {
 	case bindField:
+		if nc.c.set.schema.Fields[b.index].Kind == KindEvents {
+			f := b.index
+			return native{kind: KindEvents, field: f, evs: func(c *cursor) (evlist, error) {
+				start, end := c.row.batch.cols[f].span(c.row.i)
+				return evlist{start: start, end: end}, nil
+			}}, true
+		}
 		return fieldNative(b.index, &nc.c.set.schema.Fields[b.index])
 	case bindParam:
 		i := b.index
@@ -144,14 +184,31 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 		if nc.c.set.defExpr == nil || i >= len(nc.c.set.defExpr) {
 			return native{}, false
 		}
+		expr := nc.c.set.defExpr[i]
+		if f, ok := nc.eventListField(nc.ast.GetType(e.ID())); ok {
+			return native{kind: KindEvents, field: f, evs: func(c *cursor) (evlist, error) { return c.evalEvents(expr) }}, true
+		}
 		kind, ok := kindOf(nc.ast.GetType(e.ID()))
 		if !ok {
 			return native{}, false
 		}
-		expr := nc.c.set.defExpr[i]
 		return fromVal(kind, func(c *cursor) (ref.Val, error) { return c.eval(expr) })
 	}
 	return native{}, false
+}
+
+// eventListField returns the event-list field whose events a list type
+// holds.
+func (nc nativeCompiler) eventListField(t *types.Type) (int, bool) {
+	if t.Kind() != types.ListKind || len(t.Parameters()) != 1 {
+		return 0, false
+	}
+	for f, et := range nc.c.set.events {
+		if et != nil && t.Parameters()[0].TypeName() == et.name {
+			return f, true
+		}
+	}
+	return 0, false
 }
 
 func kindOf(t *types.Type) (Kind, bool) {
@@ -227,20 +284,23 @@ func nullError(col *column) error {
 
 // fieldNative reads top-level scalar field i of the current record.
 func fieldNative(i int, f *Field) (native, bool) {
-	return columnNative(f, func(c *cursor) (*column, int) { return c.row.batch.cols[i], c.row.i })
+	return columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
 }
 
 // eventFieldNative reads field j of the current event of an exists/all.
 func eventFieldNative(v iterVar, j int, f *Field) (native, bool) {
-	return columnNative(f, func(c *cursor) (*column, int) {
-		return c.row.batch.cols[v.field].fields[j], c.slots[v.slot]
+	return columnNative(f, func(c *cursor) (*column, int, error) {
+		return c.row.batch.cols[v.field].fields[j], c.slots[v.slot], nil
 	})
 }
 
 // columnNative reads a scalar column at the position at gives.
-func columnNative(f *Field, at func(*cursor) (*column, int)) (native, bool) {
+func columnNative(f *Field, at func(*cursor) (*column, int, error)) (native, bool) {
 	value := func(c *cursor) (*column, int, error) {
-		col, r := at(c)
+		col, r, err := at(c)
+		if err != nil {
+			return nil, 0, err
+		}
 		if col.isNull(r) {
 			return nil, 0, nullError(col)
 		}
@@ -291,6 +351,9 @@ func columnNative(f *Field, at func(*cursor) (*column, int)) (native, bool) {
 func (nc nativeCompiler) selection(e ast.Expr) (native, bool) {
 	sel := e.AsSelect()
 	op := sel.Operand()
+	if op.Kind() == ast.CallKind && op.AsCall().FunctionName() == operators.Index && !sel.IsTestOnly() {
+		return nc.indexedField(op.AsCall().Args(), sel.FieldName())
+	}
 	if op.Kind() != ast.IdentKind {
 		return native{}, false
 	}
@@ -319,6 +382,34 @@ func (nc nativeCompiler) selection(e ast.Expr) (native, bool) {
 	}}, true
 }
 
+// indexedField compiles list[k].field for a list of events.
+func (nc nativeCompiler) indexedField(args []ast.Expr, name string) (native, bool) {
+	list, ok := nc.expr(args[0])
+	if !ok || list.kind != KindEvents {
+		return native{}, false
+	}
+	k, ok := nc.expr(args[1])
+	if !ok || k.kind != KindInt {
+		return native{}, false
+	}
+	f := &nc.c.set.schema.Fields[list.field]
+	j := fieldIndex(f.Fields, name)
+	if j < 0 {
+		return native{}, false
+	}
+	return columnNative(&f.Fields[j], func(c *cursor) (*column, int, error) {
+		l, errL := list.evs(c)
+		i, errK := k.i(c)
+		if errL != nil || errK != nil {
+			return nil, 0, firstError(errL, errK)
+		}
+		if i < 0 || i >= int64(l.len()) {
+			return nil, 0, fmt.Errorf("index out of bounds: %d", i) // as cel-go's attribute resolution says
+		}
+		return c.row.batch.cols[list.field].fields[j], l.at(int(i)), nil
+	})
+}
+
 func fieldIndex(fields []Field, name string) int {
 	for j := range fields {
 		if fields[j].Name == name {
@@ -328,48 +419,72 @@ func fieldIndex(fields []Field, name string) int {
 	return -1
 }
 
-// quantifier compiles list.exists(e, p) and list.all(e, p) over a
-// top-level event list, recognised by the shape CEL's macros expand to.
-// As in CEL, a predicate's error is the result only when no event decides
-// it: exists is true if any event satisfies p, all is false if any fails.
+// quantifier compiles list.exists(e, p), list.all(e, p) and
+// list.filter(e, p) over a list of events, recognised by the shapes CEL's
+// macros expand to.
 func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 	comp := e.AsComprehension()
-	rng, init, step, result := comp.IterRange(), comp.AccuInit(), comp.LoopStep(), comp.Result()
-	if comp.HasIterVar2() || rng.Kind() != ast.IdentKind || init.Kind() != ast.LiteralKind ||
-		step.Kind() != ast.CallKind || result.Kind() != ast.IdentKind || result.AsIdent() != comp.AccuVar() {
+	init, step, result := comp.AccuInit(), comp.LoopStep(), comp.Result()
+	if comp.HasIterVar2() || step.Kind() != ast.CallKind || result.Kind() != ast.IdentKind || result.AsIdent() != comp.AccuVar() {
 		return native{}, false
 	}
-	if _, shadowed := nc.lookup(rng.AsIdent()); shadowed {
+	rng, ok := nc.expr(comp.IterRange())
+	if !ok || rng.kind != KindEvents {
 		return native{}, false
 	}
-	b, ok := nc.c.set.names[rng.AsIdent()]
-	if !ok || b.kind != bindField || nc.c.set.schema.Fields[b.index].Kind != KindEvents {
-		return native{}, false
-	}
-	call := step.AsCall()
-	args := call.Args()
-	if len(args) != 2 || args[0].Kind() != ast.IdentKind || args[0].AsIdent() != comp.AccuVar() {
-		return native{}, false
-	}
-	exists := call.FunctionName() == operators.LogicalOr && init.AsLiteral() == types.False
-	all := call.FunctionName() == operators.LogicalAnd && init.AsLiteral() == types.True
-	if !exists && !all {
-		return native{}, false
-	}
-	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: b.index}
+	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: rng.field}
 	nc.c.set.slots++
 	inner := nc
 	inner.scope = append(slices.Clone(nc.scope), v)
-	pred, ok := inner.expr(args[1])
-	if !ok || pred.kind != KindBool {
-		return native{}, false
+	call := step.AsCall()
+	args := call.Args()
+	accu := func(x ast.Expr) bool { return x.Kind() == ast.IdentKind && x.AsIdent() == comp.AccuVar() }
+	switch {
+	case init.Kind() == ast.LiteralKind && len(args) == 2 && accu(args[0]):
+		exists := call.FunctionName() == operators.LogicalOr && init.AsLiteral() == types.False
+		all := call.FunctionName() == operators.LogicalAnd && init.AsLiteral() == types.True
+		pred, ok := inner.expr(args[1])
+		if (!exists && !all) || !ok || pred.kind != KindBool {
+			return native{}, false
+		}
+		return quantified(rng, v, pred, exists), true
+	case init.Kind() == ast.ListKind && len(init.AsList().Elements()) == 0 && call.FunctionName() == operators.Conditional &&
+		isAppend(args[1], accu, comp.IterVar()) && accu(args[2]):
+		pred, ok := inner.expr(args[0])
+		if !ok || pred.kind != KindBool {
+			return native{}, false
+		}
+		buf := nc.c.set.buffers
+		nc.c.set.buffers++
+		return filtered(rng, v, pred, buf), true
 	}
-	decisive := exists
+	return native{}, false
+}
+
+// isAppend reports whether x is accu + [iterVar], the step of a filter.
+func isAppend(x ast.Expr, accu func(ast.Expr) bool, iterVar string) bool {
+	if x.Kind() != ast.CallKind || x.AsCall().FunctionName() != operators.Add {
+		return false
+	}
+	args := x.AsCall().Args()
+	if len(args) != 2 || !accu(args[0]) || args[1].Kind() != ast.ListKind {
+		return false
+	}
+	elems := args[1].AsList().Elements()
+	return len(elems) == 1 && elems[0].Kind() == ast.IdentKind && elems[0].AsIdent() == iterVar
+}
+
+// quantified is exists (decisive true) or all (decisive false): as in CEL,
+// a predicate's error is the result only when no event decides it.
+func quantified(rng native, v iterVar, pred native, decisive bool) native {
 	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
-		start, end := c.row.batch.cols[v.field].span(c.row.i)
+		l, err := rng.evs(c)
+		if err != nil {
+			return false, err
+		}
 		var first error
-		for k := start; k < end; k++ {
-			c.slots[v.slot] = k
+		for k := range l.len() {
+			c.slots[v.slot] = l.at(k)
 			p, err := pred.b(c)
 			switch {
 			case err != nil && first == nil:
@@ -382,12 +497,46 @@ func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 			return false, first
 		}
 		return !decisive, nil
-	}}, true
+	}}
+}
+
+// filtered keeps the events that satisfy pred, in the cursor's buffer buf.
+// As CEL's filter, it visits every event and fails with the last error of
+// the predicate.
+func filtered(rng native, v iterVar, pred native, buf int) native {
+	return native{kind: KindEvents, field: rng.field, evs: func(c *cursor) (evlist, error) {
+		l, err := rng.evs(c)
+		if err != nil {
+			return evlist{}, err
+		}
+		out := c.bufs[buf][:0]
+		var last error
+		for k := range l.len() {
+			c.slots[v.slot] = l.at(k)
+			p, err := pred.b(c)
+			switch {
+			case err != nil:
+				last = err
+			case p:
+				out = append(out, l.at(k))
+			}
+		}
+		c.bufs[buf] = out
+		if last != nil {
+			return evlist{}, last
+		}
+		return evlist{idx: out, subset: true}, nil
+	}}
 }
 
 func (nc nativeCompiler) call(e ast.Expr) (native, bool) {
 	call := e.AsCall()
-	if call.IsMemberFunction() {
+	switch fn := call.FunctionName(); {
+	case fn == "size":
+		return nc.size(call)
+	case fn == "sum" && call.IsMemberFunction():
+		return nc.sumOfMap(call.Target())
+	case call.IsMemberFunction():
 		return native{}, false
 	}
 	args := call.Args()
@@ -417,6 +566,100 @@ func (nc nativeCompiler) call(e ast.Expr) (native, bool) {
 		return arithmetic(fn, ops[0], ops[1])
 	case operators.Negate:
 		return negate(ops[0])
+	}
+	return native{}, false
+}
+
+// size compiles size(list) and list.size() for a list of events.
+func (nc nativeCompiler) size(call ast.CallExpr) (native, bool) {
+	arg := call.Target()
+	if !call.IsMemberFunction() {
+		if len(call.Args()) != 1 {
+			return native{}, false
+		}
+		arg = call.Args()[0]
+	}
+	list, ok := nc.expr(arg)
+	if !ok || list.kind != KindEvents {
+		return native{}, false
+	}
+	return native{kind: KindInt, i: func(c *cursor) (int64, error) {
+		l, err := list.evs(c)
+		return int64(l.len()), err
+	}}, true
+}
+
+// sumOfMap compiles list.map(e, x).sum() over a list of events without
+// building the mapped list. As in CEL, the first error of x wins over an
+// overflow of the sum, which is computed as hpi's sum() does.
+func (nc nativeCompiler) sumOfMap(target ast.Expr) (native, bool) {
+	if target.Kind() != ast.ComprehensionKind {
+		return native{}, false
+	}
+	comp := target.AsComprehension()
+	init, step, result := comp.AccuInit(), comp.LoopStep(), comp.Result()
+	accu := func(x ast.Expr) bool { return x.Kind() == ast.IdentKind && x.AsIdent() == comp.AccuVar() }
+	if comp.HasIterVar2() || init.Kind() != ast.ListKind || len(init.AsList().Elements()) != 0 || !accu(result) ||
+		step.Kind() != ast.CallKind || step.AsCall().FunctionName() != operators.Add {
+		return native{}, false
+	}
+	args := step.AsCall().Args()
+	if len(args) != 2 || !accu(args[0]) || args[1].Kind() != ast.ListKind || len(args[1].AsList().Elements()) != 1 {
+		return native{}, false
+	}
+	rng, ok := nc.expr(comp.IterRange())
+	if !ok || rng.kind != KindEvents {
+		return native{}, false
+	}
+	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: rng.field}
+	nc.c.set.slots++
+	inner := nc
+	inner.scope = append(slices.Clone(nc.scope), v)
+	x, ok := inner.expr(args[1].AsList().Elements()[0])
+	if !ok {
+		return native{}, false
+	}
+	switch x.kind {
+	case KindInt:
+		return native{kind: KindInt, i: func(c *cursor) (int64, error) {
+			l, err := rng.evs(c)
+			if err != nil {
+				return 0, err
+			}
+			var total int64
+			var overflow error
+			for k := range l.len() {
+				c.slots[v.slot] = l.at(k)
+				n, err := x.i(c)
+				if err != nil {
+					return 0, err
+				}
+				if overflow == nil {
+					total, overflow = addInt(total, n)
+				}
+			}
+			if overflow != nil {
+				return 0, errSumOverflow
+			}
+			return total, nil
+		}}, true
+	case KindDouble:
+		return native{kind: KindDouble, d: func(c *cursor) (float64, error) {
+			l, err := rng.evs(c)
+			if err != nil {
+				return 0, err
+			}
+			var total exactSum
+			for k := range l.len() {
+				c.slots[v.slot] = l.at(k)
+				n, err := x.d(c)
+				if err != nil {
+					return 0, err
+				}
+				total.add(n)
+			}
+			return total.value(), nil
+		}}, true
 	}
 	return native{}, false
 }

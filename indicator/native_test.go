@@ -83,12 +83,20 @@ func (g exprGen) expr(kind string, depth int) string {
 			if g.r.IntN(5) == 0 && len(g.scope) > 0 {
 				return "has(" + g.scope[g.r.IntN(len(g.scope))] + ".v)"
 			}
-			return "ev." + g.pick("exists", "all") + "(" + v + ", " + inner.expr("bool", d) + ")"
+			return g.events(d) + "." + g.pick("exists", "all") + "(" + v + ", " + inner.expr("bool", d) + ")"
 		default:
 			return "(" + g.expr("string", d) + ".startsWith(" + g.expr("string", d) + "))" // outside the subset
 		}
 	case "int":
-		switch g.r.IntN(4) {
+		switch g.r.IntN(6) {
+		case 4:
+			if g.r.IntN(2) == 0 {
+				return "size(" + g.events(d) + ")"
+			}
+			return g.events(d) + ".size()"
+		case 5:
+			v := fmt.Sprintf("e%d", len(g.scope))
+			return g.events(d) + ".map(" + v + ", " + v + ".n).sum()"
 		case 0:
 			return "-" + g.expr("int", d)
 		case 1:
@@ -97,16 +105,34 @@ func (g exprGen) expr(kind string, depth int) string {
 			return "(" + g.expr("int", d) + " " + g.pick("+", "-", "*", "/", "%") + " " + g.expr("int", d) + ")"
 		}
 	case "double":
-		switch g.r.IntN(3) {
+		switch g.r.IntN(5) {
+		case 3:
+			v := fmt.Sprintf("e%d", len(g.scope))
+			return g.events(d) + ".map(" + v + ", " + v + ".v).sum()"
+		case 4:
+			return g.events(d) + "[" + g.expr("int", d) + "].v"
 		case 0:
 			return "-" + g.expr("double", d)
 		default:
 			return "(" + g.expr("double", d) + " " + g.pick("+", "-", "*", "/") + " " + g.expr("double", d) + ")"
 		}
 	case "string":
+		if g.r.IntN(3) == 0 {
+			return g.events(d) + "[" + g.pick("0", "1", "-1", "size("+g.events(d)+") - 1") + "].code"
+		}
 		return "(" + g.expr("bool", d) + " ? " + g.expr("string", d) + " : " + g.expr("string", d) + ")"
 	}
 	return g.leaf(kind)
+}
+
+// events writes a list of events: the field, a definition or a filter.
+func (g exprGen) events(depth int) string {
+	if depth <= 0 || g.r.IntN(3) == 0 {
+		return g.pick("ev", "odd")
+	}
+	v := fmt.Sprintf("e%d", len(g.scope))
+	inner := exprGen{r: g.r, scope: append(append([]string(nil), g.scope...), v)}
+	return g.events(depth-1) + ".filter(" + v + ", " + inner.expr("bool", depth-1) + ")"
 }
 
 func (g exprGen) leaf(kind string) string {
@@ -191,7 +217,7 @@ func TestNative_AgreesWithCEL(t *testing.T) {
 	quantifiers := 0
 	for round := range 40 {
 		var defs strings.Builder
-		defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n")
+		defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n")
 		var names []string
 		for k := range 25 {
 			kind := g.pick("bool", "bool", "int", "double", "string")
@@ -200,11 +226,11 @@ func TestNative_AgreesWithCEL(t *testing.T) {
 			fmt.Fprintf(&defs, "  %s: %q\n", name, g.expr(kind, 4))
 		}
 		src := nativeSchema + defs.String()
-		fast, err := Load("native.yaml", []byte(src), WithMaxListSize(10))
+		fast, err := Load("native.yaml", []byte(src), WithMaxListSize(10), WithCostBudget(math.MaxUint64))
 		if err != nil {
 			t.Fatalf("round %d: %v\n%s", round, err, src)
 		}
-		slow, err := Load("native.yaml", []byte(src), WithMaxListSize(10), WithInterpreterOnly())
+		slow, err := Load("native.yaml", []byte(src), WithMaxListSize(10), WithCostBudget(math.MaxUint64), WithInterpreterOnly())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +255,7 @@ func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []str
 			d := fast.names[name].index
 			if fast.exprs[fast.defExpr[d]].native.kind != KindInvalid {
 				natives++
-				if strings.Contains(fast.spec.Definitions[d].Expr.Text, "ev.") {
+				if strings.Contains(fast.spec.Definitions[d].Expr.Text, "ev.") || strings.Contains(fast.spec.Definitions[d].Expr.Text, "odd") {
 					quantifiers++
 				}
 			}
