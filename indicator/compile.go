@@ -72,6 +72,7 @@ type Set struct {
 	defExpr    []int          // definition index → its entry in exprs
 	slots      int            // variables of native comprehensions: a cursor holds one event index per slot
 	buffers    int            // native filters: a cursor holds one index buffer per filter
+	keySpaces  [][]*criterion // the distinct stratifiers, by their components
 	indicators []*compiledIndicator
 }
 
@@ -130,12 +131,13 @@ func (s *Set) Schema() *Schema { return s.schema }
 
 // compiler holds the state of one Compile call.
 type compiler struct {
-	spec   *SetSpec
-	cfg    compileConfig
-	set    *Set
-	env    *cel.Env
-	diags  Diagnostics
-	shared map[string]int // criterion text → its entry in set.exprs
+	spec      *SetSpec
+	cfg       compileConfig
+	set       *Set
+	env       *cel.Env
+	diags     Diagnostics
+	shared    map[string]int // criterion text → its entry in set.exprs
+	keySpaces map[string]int // stratifier components → key space
 }
 
 // Compile type-checks every expression of spec against its schema,
@@ -150,7 +152,7 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	if spec.Schema.Unit == "" {
 		spec.Schema.Unit = "record"
 	}
-	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}}
+	c := &compiler{spec: spec, cfg: cfg, set: &Set{spec: spec, schema: &spec.Schema, names: map[string]binding{}}, shared: map[string]int{}, keySpaces: map[string]int{}}
 	if err := spec.Schema.Validate(); err != nil {
 		c.diag(spec.Pos, "schema", "", ErrInvalidDefinition, "%s", unclassified(err))
 		return nil, c.diags.err()

@@ -2,6 +2,8 @@ package indicator
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -90,11 +92,18 @@ type cursor struct {
 	bufs   [][]int    // the events kept by each native filter
 }
 
+// memoised is one expression's value for one row. A native expression
+// keeps its typed value (b, i, d, s or evs) and is converted to a CEL value
+// (val) only when the interpreter asks for it.
 type memoised struct {
 	gen uint64
 	val ref.Val
 	err error
-	evs evlist // a native list of events, converted to val only when the interpreter asks
+	b   bool
+	i   int64
+	d   float64
+	s   string
+	evs evlist
 }
 
 func newCursor(s *Set, r *row, params []ref.Val) *cursor {
@@ -125,14 +134,117 @@ func (c *cursor) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (c *cursor) Parent() interpreter.Activation { return nil }
 
-// eval returns the value of expression i for the current row, evaluating
-// it on first use.
+// eval returns the value of expression i for the current row as a CEL
+// value, evaluating it on first use.
 func (c *cursor) eval(i int) (ref.Val, error) {
 	m := c.compute(i)
-	if m.val == nil && m.err == nil { // a native list of events
-		m.val = c.row.list(c.set.exprs[i].native.field, m.evs)
+	if m.val == nil && m.err == nil {
+		m.val = c.box(&c.set.exprs[i].native, m)
 	}
 	return m.val, m.err
+}
+
+// box converts the typed value of a native expression to a CEL value.
+func (c *cursor) box(n *native, m *memoised) ref.Val {
+	switch n.kind {
+	case KindBool:
+		return types.Bool(m.b)
+	case KindInt:
+		return types.Int(m.i)
+	case KindTimestamp:
+		return types.Timestamp{Time: time.Unix(0, m.i).UTC()}
+	case KindDouble:
+		return types.Double(m.d)
+	case KindString:
+		return types.String(m.s)
+	}
+	return c.row.list(n.field, m.evs)
+}
+
+// The typed accessors return expression i's value without converting a
+// native value to CEL; an interpreted value of the wrong type is an error.
+
+func (c *cursor) evalBool(i int) (bool, error) {
+	m := c.compute(i)
+	if m.err != nil || m.val == nil {
+		return m.b, m.err
+	}
+	b, ok := m.val.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("got %s, want bool", m.val.Type().TypeName())
+	}
+	return bool(b), nil
+}
+
+// evalNumber returns an int or double expression's value as a float64.
+func (c *cursor) evalNumber(i int) (float64, error) {
+	m := c.compute(i)
+	if m.err != nil {
+		return 0, m.err
+	}
+	if m.val == nil {
+		if c.set.exprs[i].native.kind == KindInt {
+			return float64(m.i), nil
+		}
+		return m.d, nil
+	}
+	switch n := m.val.(type) {
+	case types.Int:
+		return float64(n), nil
+	case types.Double:
+		return float64(n), nil
+	}
+	return 0, fmt.Errorf("got %s, want a number", m.val.Type().TypeName())
+}
+
+func (c *cursor) evalInt(i int) (int64, error) {
+	m := c.compute(i)
+	if m.err != nil || m.val == nil {
+		return m.i, m.err
+	}
+	return int64(m.val.(types.Int)), nil
+}
+
+func (c *cursor) evalDouble(i int) (float64, error) {
+	m := c.compute(i)
+	if m.err != nil || m.val == nil {
+		return m.d, m.err
+	}
+	return float64(m.val.(types.Double)), nil
+}
+
+func (c *cursor) evalString(i int) (string, error) {
+	m := c.compute(i)
+	if m.err != nil || m.val == nil {
+		return m.s, m.err
+	}
+	return string(m.val.(types.String)), nil
+}
+
+func (c *cursor) evalTime(i int) (int64, error) {
+	m := c.compute(i)
+	if m.err != nil || m.val == nil {
+		return m.i, m.err
+	}
+	return m.val.(types.Timestamp).UnixNano(), nil
+}
+
+// evalLabel returns a stratifier component's value as a stratum label.
+func (c *cursor) evalLabel(i int) (string, error) {
+	m := c.compute(i)
+	switch {
+	case m.err != nil:
+		return "", m.err
+	case m.val != nil:
+		return label(m.val), nil
+	}
+	switch c.set.exprs[i].native.kind {
+	case KindInt:
+		return strconv.FormatInt(m.i, 10), nil
+	case KindBool:
+		return strconv.FormatBool(m.b), nil
+	}
+	return m.s, nil
 }
 
 // evalEvents returns the value of expression i, a native list of events.
@@ -149,13 +261,22 @@ func (c *cursor) compute(i int) *memoised {
 	}
 	e := &c.set.exprs[i]
 	m.gen, m.val, m.err = c.row.gen, nil, nil
-	switch e.native.kind {
+	switch n := &e.native; n.kind {
 	case KindInvalid:
 		m.val, _, m.err = e.prog.Eval(c)
+		if m.val == nil && m.err == nil {
+			m.err = fmt.Errorf("indicator: the interpreter returned no value") // cel-go returns a value or an error; never both nil
+		}
+	case KindBool:
+		m.b, m.err = n.b(c)
+	case KindInt, KindTimestamp:
+		m.i, m.err = n.i(c)
+	case KindDouble:
+		m.d, m.err = n.d(c)
+	case KindString:
+		m.s, m.err = n.s(c)
 	case KindEvents:
-		m.evs, m.err = e.native.evs(c)
-	default:
-		m.val, m.err = e.native.value(c)
+		m.evs, m.err = n.evs(c)
 	}
 	if m.err != nil && e.name != "" {
 		m.err = fmt.Errorf("definition %s: %w", e.name, m.err)

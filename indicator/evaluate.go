@@ -133,6 +133,11 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 	for _, w := range workers[1:] {
 		total.merge(w)
 	}
+	for _, tallies := range total.tallies {
+		for k, t := range tallies {
+			t.byKey = total.keyed(s.indicators[k], t)
+		}
+	}
 	return total.tallies, read, nil
 }
 
@@ -271,12 +276,39 @@ type worker struct {
 	curs    []*cursor
 	cur     *cursor // the cursor of the period being evaluated
 	tallies [][]*indicatorTally
-	keys    []string // scratch: stratum keys of the current record
-	err     error    // a panic recovered while evaluating
+	spaces  []keySpace // per key space of the set: the stratum keys this worker has seen
+	ids     []int      // scratch: the current record's stratum ids, per stratifier
+	err     error      // a panic recovered while evaluating
+}
+
+// keySpace numbers the stratum keys of one set of stratifier components as
+// one worker meets them, and memoises the current record's.
+type keySpace struct {
+	ids  map[string]int
+	keys []string
+	gen  uint64 // the row (and cursor) the memo is for
+	cur  *cursor
+	id   int
+	bad  int // the failing component, with err
+	err  error
+}
+
+// intern returns the id of key, numbering it if new.
+func (k *keySpace) intern(key string) int {
+	id, ok := k.ids[key]
+	if !ok {
+		id = len(k.keys)
+		k.ids[key] = id
+		k.keys = append(k.keys, key)
+	}
+	return id
 }
 
 func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
-	w := &worker{set: s, row: newRow(s)}
+	w := &worker{set: s, row: newRow(s), spaces: make([]keySpace, len(s.keySpaces))}
+	for i := range w.spaces {
+		w.spaces[i].ids = map[string]int{}
+	}
 	for _, params := range paramSets {
 		w.curs = append(w.curs, newCursor(s, w.row, params))
 		tallies := make([]*indicatorTally, len(s.indicators))
@@ -309,45 +341,79 @@ func (w *worker) run(ctx context.Context, jobs <-chan job) {
 	}
 }
 
+// merge adds o's tallies to w's, renumbering o's stratum ids into w's.
 func (w *worker) merge(o *worker) {
-	for p := range w.tallies {
-		for k, t := range w.tallies[p] {
-			t.merge(o.tallies[p][k])
+	remap := make([][]int, len(o.spaces))
+	for s := range o.spaces {
+		for _, key := range o.spaces[s].keys {
+			remap[s] = append(remap[s], w.spaces[s].intern(key))
 		}
 	}
+	for p := range w.tallies {
+		for k, t := range w.tallies[p] {
+			t.merge(o.tallies[p][k], w.set.indicators[k], remap)
+		}
+	}
+}
+
+// keyed returns, per stratifier of ind, its tallies by stratum key.
+func (w *worker) keyed(ind *compiledIndicator, t *indicatorTally) []map[string]*tally {
+	out := make([]map[string]*tally, len(ind.stratifiers))
+	for i, s := range ind.stratifiers {
+		out[i] = map[string]*tally{}
+		for id, st := range t.strata[i] {
+			if st != nil {
+				out[i][w.spaces[s.keys].keys[id]] = st
+			}
+		}
+	}
+	return out
 }
 
 // record evaluates one indicator for the current record and tallies it.
 func (w *worker) record(ind *compiledIndicator, t *indicatorTally, index int64) {
 	var out outcome
-	w.keys = w.keys[:0]
+	w.ids = w.ids[:0]
 	field, err := w.evaluate(ind, &out)
 	if err != nil {
 		t.fail(index, field, err)
 		return
 	}
-	t.add(&out, w.keys)
+	t.add(&out, w.ids)
 }
 
-// strata computes the current record's stratum key for each stratifier.
+// strata finds the current record's stratum id for each stratifier.
 func (w *worker) strata(ind *compiledIndicator) (string, error) {
 	for _, s := range ind.stratifiers {
-		key := ""
-		for _, c := range s.comps {
-			v, err := w.cur.eval(c.expr)
-			if err != nil {
-				return c.field, err
-			}
-			switch {
-			case len(s.comps) == 1:
-				key = label(v) // most stratifiers have one component: no allocation
-			default:
-				key = appendComponent(key, label(v))
-			}
+		k := &w.spaces[s.keys]
+		if k.gen != w.row.gen || k.cur != w.cur {
+			k.gen, k.cur = w.row.gen, w.cur
+			k.id, k.bad, k.err = w.stratum(k, s.comps)
 		}
-		w.keys = append(w.keys, key)
+		if k.err != nil {
+			return s.comps[k.bad].field, k.err
+		}
+		w.ids = append(w.ids, k.id)
 	}
 	return "", nil
+}
+
+// stratum computes the key of the current record for the components of a
+// key space and returns its id, or the failing component and its error.
+func (w *worker) stratum(k *keySpace, comps []*criterion) (int, int, error) {
+	key := ""
+	for i, c := range comps {
+		v, err := w.cur.evalLabel(c.expr)
+		if err != nil {
+			return 0, i, err
+		}
+		if len(comps) == 1 {
+			key = v // most stratifiers have one component: no allocation
+		} else {
+			key = appendComponent(key, v)
+		}
+	}
+	return k.intern(key), 0, nil
 }
 
 // appendComponent appends one component to a multi-component stratum key
@@ -573,31 +639,14 @@ func (w *worker) truth(c *criterion, dflt bool) (bool, error) {
 	if c == nil {
 		return dflt, nil
 	}
-	v, err := w.cur.eval(c.expr)
-	if err != nil {
-		return false, err
-	}
-	b, ok := v.(types.Bool)
-	if !ok {
-		return false, fmt.Errorf("got %s, want bool", v.Type().TypeName())
-	}
-	return bool(b), nil
+	return w.cur.evalBool(c.expr)
 }
 
 // number evaluates a numeric expression; non-finite results are errors.
 func (w *worker) number(c *criterion) (float64, error) {
-	v, err := w.cur.eval(c.expr)
+	x, err := w.cur.evalNumber(c.expr)
 	if err != nil {
 		return 0, err
-	}
-	var x float64
-	switch n := v.(type) {
-	case types.Int:
-		x = float64(n)
-	case types.Double:
-		x = float64(n)
-	default:
-		return 0, fmt.Errorf("got %s, want a number", v.Type().TypeName())
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, fmt.Errorf("value is %v", x)
@@ -616,7 +665,8 @@ func (w *worker) numberOr(c *criterion, dflt float64) (float64, error) {
 type indicatorTally struct {
 	typ       Type
 	all       tally
-	strata    []map[string]*tally // per stratifier: stratum key → tally
+	strata    [][]*tally          // per stratifier: stratum id (the worker's numbering) → tally
+	byKey     []map[string]*tally // per stratifier: stratum key → tally, once merged
 	errored   int64
 	errors    []RecordError // the lowest record indices, at most maxErrors
 	maxErrors int
@@ -635,11 +685,7 @@ type tally struct {
 type band struct{ num, den exactSum }
 
 func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
-	t := &indicatorTally{typ: ind.spec.Type, maxErrors: maxErrors, strata: make([]map[string]*tally, len(ind.stratifiers))}
-	for i := range t.strata {
-		t.strata[i] = map[string]*tally{}
-	}
-	return t
+	return &indicatorTally{typ: ind.spec.Type, maxErrors: maxErrors, strata: make([][]*tally, len(ind.stratifiers))}
 }
 
 func (t *tally) add(o *outcome, typ Type) {
@@ -689,19 +735,27 @@ func (t *tally) merge(o *tally) {
 	}
 }
 
-func (t *indicatorTally) add(o *outcome, keys []string) {
+func (t *indicatorTally) add(o *outcome, ids []int) {
 	t.all.add(o, t.typ)
 	if o.flags&inIP == 0 {
 		return
 	}
-	for i, k := range keys {
-		st := t.strata[i][k]
-		if st == nil {
-			st = &tally{}
-			t.strata[i][k] = st
-		}
-		st.add(o, t.typ)
+	for i, id := range ids {
+		t.stratum(i, id).add(o, t.typ)
 	}
+}
+
+// stratum returns the tally of stratum id of stratifier i, creating it.
+func (t *indicatorTally) stratum(i, id int) *tally {
+	if id >= len(t.strata[i]) {
+		t.strata[i] = append(t.strata[i], make([]*tally, id+1-len(t.strata[i]))...)
+	}
+	st := t.strata[i][id]
+	if st == nil {
+		st = &tally{}
+		t.strata[i][id] = st
+	}
+	return st
 }
 
 func (t *indicatorTally) fail(index int64, field string, err error) {
@@ -726,14 +780,14 @@ func (t *indicatorTally) keep(e RecordError) {
 	}
 }
 
-func (t *indicatorTally) merge(o *indicatorTally) {
+// merge adds o's tallies; remap translates o's stratum ids, per key space,
+// into t's.
+func (t *indicatorTally) merge(o *indicatorTally, ind *compiledIndicator, remap [][]int) {
 	t.all.merge(&o.all)
-	for i, m := range o.strata {
-		for k, st := range m {
-			if mine := t.strata[i][k]; mine != nil {
-				mine.merge(st)
-			} else {
-				t.strata[i][k] = st
+	for i, strata := range o.strata {
+		for id, st := range strata {
+			if st != nil {
+				t.stratum(i, remap[ind.stratifiers[i].keys][id]).merge(st)
 			}
 		}
 	}

@@ -1,7 +1,9 @@
 package indicator
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -17,6 +19,7 @@ type criterion struct {
 type compiledStratifier struct {
 	id    string
 	comps []*criterion
+	keys  int // the set's key space: stratifiers with the same components share one
 }
 
 type compiledThreshold struct {
@@ -215,9 +218,26 @@ func (c *compiler) compileStratifiers(spec *IndicatorSpec, owner string) []*comp
 			}
 			cs.comps = append(cs.comps, &criterion{field: field, expr: i})
 		}
+		cs.keys = c.keySpace(cs.comps)
 		out = append(out, cs)
 	}
 	return out
+}
+
+// keySpace returns the key space of a stratifier's components: the
+// stratum keys of identical stratifiers (age_band in every indicator) are
+// computed and looked up once per record.
+func (c *compiler) keySpace(comps []*criterion) int {
+	var sig strings.Builder
+	for _, comp := range comps {
+		fmt.Fprintf(&sig, "%d,", comp.expr)
+	}
+	if k, ok := c.keySpaces[sig.String()]; ok {
+		return k
+	}
+	c.keySpaces[sig.String()] = len(c.set.keySpaces)
+	c.set.keySpaces = append(c.set.keySpaces, comps)
+	return len(c.set.keySpaces) - 1
 }
 
 // thresholdEnv declares the variables a threshold condition sees.

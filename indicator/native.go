@@ -192,7 +192,7 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 		if !ok {
 			return native{}, false
 		}
-		return fromVal(kind, func(c *cursor) (ref.Val, error) { return c.eval(expr) })
+		return definitionNative(kind, expr), true
 	}
 	return native{}, false
 }
@@ -227,7 +227,26 @@ func kindOf(t *types.Type) (Kind, bool) {
 	return KindInvalid, false
 }
 
-// fromVal adapts a source of CEL values (parameters, definitions).
+// definitionNative reads definition expression expr through the cursor's
+// typed memo.
+func definitionNative(k Kind, expr int) native {
+	n := native{kind: k}
+	switch k {
+	case KindBool:
+		n.b = func(c *cursor) (bool, error) { return c.evalBool(expr) }
+	case KindInt:
+		n.i = func(c *cursor) (int64, error) { return c.evalInt(expr) }
+	case KindTimestamp:
+		n.i = func(c *cursor) (int64, error) { return c.evalTime(expr) }
+	case KindDouble:
+		n.d = func(c *cursor) (float64, error) { return c.evalDouble(expr) }
+	case KindString:
+		n.s = func(c *cursor) (string, error) { return c.evalString(expr) }
+	}
+	return n
+}
+
+// fromVal adapts a source of CEL values (parameters).
 func fromVal(k Kind, get func(*cursor) (ref.Val, error)) (native, bool) {
 	n := native{kind: k}
 	switch k {

@@ -189,7 +189,7 @@ func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
 		Errors: t.errors,
 	}
 	for i, s := range ind.stratifiers {
-		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.strata[i], len(s.comps), est.Value)})
+		r.Stratifiers = append(r.Stratifiers, StratifierResult{ID: s.id, Strata: ind.strata(t.byKey[i], len(s.comps), est.Value)})
 	}
 	ind.disclose(&r)
 	r.Status = ind.status(float64(r.Value), float64(r.Lower), float64(r.Upper))
