@@ -76,7 +76,8 @@
 //
 // Expressions in the common subset of CEL — scalar fields, parameters,
 // definitions, boolean logic, comparisons, arithmetic, the conditional,
-// has(), value-set membership, exists and all over event lists — are also
+// has(), value-set membership, exists, all, filter, size, indexing and
+// map(...).sum() over event lists — are also
 // compiled to Go closures over the columns and run without cel-go's
 // interpreter; the rest runs in the interpreter. Both give the same values
 // and errors (WithInterpreterOnly turns the closures off).
