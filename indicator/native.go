@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
@@ -61,6 +60,48 @@ func (l evlist) at(k int) int {
 	return l.start + k
 }
 
+// fn is a native closure of one Go type.
+type fn[T any] func(*cursor) (T, error)
+
+// choose is the conditional for closures of any type.
+func choose[T any](cond fn[bool], yes, no fn[T]) fn[T] {
+	return func(c *cursor) (T, error) {
+		v, err := cond(c)
+		switch {
+		case err != nil:
+			var zero T
+			return zero, err
+		case v:
+			return yes(c)
+		}
+		return no(c)
+	}
+}
+
+// convert reads a CEL value from get and converts it with to.
+func convert[T any](get func(*cursor) (ref.Val, error), to func(ref.Val) T) fn[T] {
+	return func(c *cursor) (T, error) {
+		v, err := get(c)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return to(v), nil
+	}
+}
+
+// read reads one value of a column at the position value gives.
+func read[T any](value func(*cursor) (*column, int, error), at func(*column, int) T) fn[T] {
+	return func(c *cursor) (T, error) {
+		col, r, err := value(c)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return at(col, r), nil
+	}
+}
+
 // CEL's error messages, reproduced so that both paths report alike.
 var (
 	errIntOverflow   = errors.New("integer overflow")
@@ -68,32 +109,6 @@ var (
 	errModulusByZero = errors.New("modulus by zero")
 	errSumOverflow   = errors.New("sum: integer overflow")
 )
-
-// value evaluates n as a CEL value.
-func (n native) value(c *cursor) (ref.Val, error) {
-	switch n.kind {
-	case KindBool:
-		v, err := n.b(c)
-		return types.Bool(v), err
-	case KindInt:
-		v, err := n.i(c)
-		return types.Int(v), err
-	case KindTimestamp:
-		v, err := n.i(c)
-		return types.Timestamp{Time: time.Unix(0, v).UTC()}, err
-	case KindDouble:
-		v, err := n.d(c)
-		return types.Double(v), err
-	case KindEvents:
-		l, err := n.evs(c)
-		if err != nil {
-			return nil, err
-		}
-		return c.row.list(n.field, l), nil
-	}
-	v, err := n.s(c)
-	return types.String(v), err
-}
 
 // nativeCompiler compiles one checked expression.
 type nativeCompiler struct {
@@ -251,45 +266,15 @@ func fromVal(k Kind, get func(*cursor) (ref.Val, error)) (native, bool) {
 	n := native{kind: k}
 	switch k {
 	case KindBool:
-		n.b = func(c *cursor) (bool, error) {
-			v, err := get(c)
-			if err != nil {
-				return false, err
-			}
-			return bool(v.(types.Bool)), nil
-		}
+		n.b = convert(get, func(v ref.Val) bool { return bool(v.(types.Bool)) })
 	case KindInt:
-		n.i = func(c *cursor) (int64, error) {
-			v, err := get(c)
-			if err != nil {
-				return 0, err
-			}
-			return int64(v.(types.Int)), nil
-		}
+		n.i = convert(get, func(v ref.Val) int64 { return int64(v.(types.Int)) })
 	case KindTimestamp:
-		n.i = func(c *cursor) (int64, error) {
-			v, err := get(c)
-			if err != nil {
-				return 0, err
-			}
-			return v.(types.Timestamp).UnixNano(), nil
-		}
+		n.i = convert(get, func(v ref.Val) int64 { return v.(types.Timestamp).UnixNano() })
 	case KindDouble:
-		n.d = func(c *cursor) (float64, error) {
-			v, err := get(c)
-			if err != nil {
-				return 0, err
-			}
-			return float64(v.(types.Double)), nil
-		}
+		n.d = convert(get, func(v ref.Val) float64 { return float64(v.(types.Double)) })
 	case KindString:
-		n.s = func(c *cursor) (string, error) {
-			v, err := get(c)
-			if err != nil {
-				return "", err
-			}
-			return string(v.(types.String)), nil
-		}
+		n.s = convert(get, func(v ref.Val) string { return string(v.(types.String)) })
 	default:
 		return native{}, false
 	}
@@ -328,37 +313,13 @@ func columnNative(f *Field, at func(*cursor) (*column, int, error)) (native, boo
 	n := native{kind: f.Kind}
 	switch f.Kind {
 	case KindBool:
-		n.b = func(c *cursor) (bool, error) {
-			col, r, err := value(c)
-			if err != nil {
-				return false, err
-			}
-			return col.bools[r], nil
-		}
+		n.b = read(value, func(col *column, r int) bool { return col.bools[r] })
 	case KindInt, KindTimestamp:
-		n.i = func(c *cursor) (int64, error) {
-			col, r, err := value(c)
-			if err != nil {
-				return 0, err
-			}
-			return col.ints[r], nil
-		}
+		n.i = read(value, func(col *column, r int) int64 { return col.ints[r] })
 	case KindDouble:
-		n.d = func(c *cursor) (float64, error) {
-			col, r, err := value(c)
-			if err != nil {
-				return 0, err
-			}
-			return col.floats[r], nil
-		}
+		n.d = read(value, func(col *column, r int) float64 { return col.floats[r] })
 	case KindString:
-		n.s = func(c *cursor) (string, error) {
-			col, r, err := value(c)
-			if err != nil {
-				return "", err
-			}
-			return col.strs[r], nil
-		}
+		n.s = read(value, func(col *column, r int) string { return col.strs[r] })
 	default:
 		return native{}, false
 	}
@@ -451,10 +412,7 @@ func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 	if !ok || rng.kind != KindEvents {
 		return native{}, false
 	}
-	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: rng.field}
-	nc.c.set.slots++
-	inner := nc
-	inner.scope = append(slices.Clone(nc.scope), v)
+	inner, v := nc.bind(comp.IterVar(), rng.field)
 	call := step.AsCall()
 	args := call.Args()
 	accu := func(x ast.Expr) bool { return x.Kind() == ast.IdentKind && x.AsIdent() == comp.AccuVar() }
@@ -478,6 +436,16 @@ func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 		return filtered(rng, v, pred, buf), true
 	}
 	return native{}, false
+}
+
+// bind declares a comprehension variable over the events of field: it
+// gets its own cursor slot, and a compiler whose scope includes it.
+func (nc nativeCompiler) bind(name string, field int) (nativeCompiler, iterVar) {
+	v := iterVar{name: name, slot: nc.c.set.slots, field: field}
+	nc.c.set.slots++
+	inner := nc
+	inner.scope = append(slices.Clone(nc.scope), v)
+	return inner, v
 }
 
 // isAppend reports whether x is accu + [iterVar], the step of a filter.
@@ -630,10 +598,7 @@ func (nc nativeCompiler) sumOfMap(target ast.Expr) (native, bool) {
 	if !ok || rng.kind != KindEvents {
 		return native{}, false
 	}
-	v := iterVar{name: comp.IterVar(), slot: nc.c.set.slots, field: rng.field}
-	nc.c.set.slots++
-	inner := nc
-	inner.scope = append(slices.Clone(nc.scope), v)
+	inner, v := nc.bind(comp.IterVar(), rng.field)
 	x, ok := inner.expr(args[1].AsList().Elements()[0])
 	if !ok {
 		return native{}, false
@@ -752,52 +717,18 @@ func conditional(cond, yes, no native) (native, bool) {
 	if cond.kind != KindBool || yes.kind != no.kind {
 		return native{}, false
 	}
-	out := native{kind: yes.kind}
+	out := native{kind: yes.kind, field: yes.field}
 	switch yes.kind {
 	case KindBool:
-		out.b = func(c *cursor) (bool, error) {
-			v, err := cond.b(c)
-			switch {
-			case err != nil:
-				return false, err
-			case v:
-				return yes.b(c)
-			}
-			return no.b(c)
-		}
+		out.b = choose(cond.b, yes.b, no.b)
 	case KindInt, KindTimestamp:
-		out.i = func(c *cursor) (int64, error) {
-			v, err := cond.b(c)
-			switch {
-			case err != nil:
-				return 0, err
-			case v:
-				return yes.i(c)
-			}
-			return no.i(c)
-		}
+		out.i = choose(cond.b, yes.i, no.i)
 	case KindDouble:
-		out.d = func(c *cursor) (float64, error) {
-			v, err := cond.b(c)
-			switch {
-			case err != nil:
-				return 0, err
-			case v:
-				return yes.d(c)
-			}
-			return no.d(c)
-		}
+		out.d = choose(cond.b, yes.d, no.d)
 	case KindString:
-		out.s = func(c *cursor) (string, error) {
-			v, err := cond.b(c)
-			switch {
-			case err != nil:
-				return "", err
-			case v:
-				return yes.s(c)
-			}
-			return no.s(c)
-		}
+		out.s = choose(cond.b, yes.s, no.s)
+	default:
+		return native{}, false
 	}
 	return out, true
 }
