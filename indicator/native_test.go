@@ -130,6 +130,9 @@ func (g exprGen) events(depth int) string {
 	if depth <= 0 || g.r.IntN(3) == 0 {
 		return g.pick("ev", "odd")
 	}
+	if g.r.IntN(4) == 0 {
+		return "(" + g.expr("bool", depth-1) + " ? " + g.events(depth-1) + " : " + g.events(depth-1) + ")"
+	}
 	v := fmt.Sprintf("e%d", len(g.scope))
 	inner := exprGen{r: g.r, scope: append(append([]string(nil), g.scope...), v)}
 	return g.events(depth-1) + ".filter(" + v + ", " + inner.expr("bool", depth-1) + ")"
