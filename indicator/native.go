@@ -13,16 +13,19 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 )
 
-// This file compiles the common subset of CEL — literals, scalar fields,
-// parameters and definitions, boolean logic, comparisons, arithmetic, the
-// conditional, has() on a record field and membership in a value set — to
-// Go closures over the columns, so that such criteria run without boxing
-// values or walking cel-go's interpreter. Anything outside the subset keeps
-// the cel-go program. The closures reproduce CEL's semantics, errors
-// included: && and || absorb an error when the other side decides the
-// result; a null field, integer overflow and division by zero are errors
-// with cel-go's messages, and any ordering with a NaN is false. TestNative_AgreesWithCEL checks
-// the two paths against each other on generated expressions.
+// This file compiles the common subset of CEL to Go closures over the
+// columns, so that such criteria run without boxing values or walking
+// cel-go's interpreter: literals, scalar fields, parameters and
+// definitions, boolean logic, comparisons, arithmetic, the conditional,
+// has(), membership in a value set, and over event lists exists, all,
+// filter, size, indexing and map(...).sum(). Anything else keeps the cel-go
+// program. The closures reproduce CEL's semantics, errors included: && and
+// || absorb an error when the other side decides the result; a null field,
+// integer overflow, division by zero and an index out of bounds are errors
+// with cel-go's messages; any ordering with a NaN is false; exists and all
+// report an error only when no element decides them, filter reports the
+// last error of its predicate, map the first. TestNative_AgreesWithCEL
+// checks the two paths against each other on generated expressions.
 
 // native is a compiled expression of one of the scalar kinds, or a list of
 // the events of one event-list field (KindEvents). Timestamps are Unix
