@@ -38,6 +38,13 @@ type native struct {
 	s     func(*cursor) (string, error)
 	evs   func(*cursor) (evlist, error)
 	field int // KindEvents: the top-level event-list field
+
+	// For fusing the commonest criteria (age >= 18, sex == "female") into
+	// one closure: a plain top-level field (column is its index + 1) or a
+	// literal (constant).
+	column   int
+	nullable bool
+	constant ref.Val
 }
 
 // evlist is some of the current record's events of one event-list field:
@@ -161,6 +168,12 @@ func (nc nativeCompiler) expr(e ast.Expr) (native, bool) {
 }
 
 func literal(v ref.Val) (native, bool) {
+	n, ok := literalNative(v)
+	n.constant = v
+	return n, ok
+}
+
+func literalNative(v ref.Val) (native, bool) {
 	switch x := v.(type) {
 	case types.Bool:
 		return native{kind: KindBool, b: func(*cursor) (bool, error) { return bool(x), nil }}, true
@@ -291,7 +304,9 @@ func nullError(col *column) error {
 
 // fieldNative reads top-level scalar field i of the current record.
 func fieldNative(i int, f *Field) (native, bool) {
-	return columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
+	n, ok := columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
+	n.column, n.nullable = i+1, f.Nullable
+	return n, ok
 }
 
 // eventFieldNative reads field j of the current event of an exists/all.
@@ -849,6 +864,9 @@ func firstError(errs ...error) error {
 }
 
 func ordering(fn string, l, r native) (native, bool) {
+	if n, ok := fusedOrdering(fn, l, r); ok {
+		return n, true
+	}
 	cmp, ok := compare(l, r)
 	if !ok {
 		return native{}, false
@@ -868,9 +886,71 @@ func ordering(fn string, l, r native) (native, bool) {
 	}}, true
 }
 
+// fieldAndConstant splits a comparison into its plain field and literal
+// operands; swapped when the literal is on the left.
+func fieldAndConstant(l, r native) (field, constant native, swapped, ok bool) {
+	switch {
+	case l.column > 0 && r.constant != nil:
+		return l, r, false, true
+	case r.column > 0 && l.constant != nil:
+		return r, l, true, true
+	}
+	return native{}, native{}, false, false
+}
+
+// fusedOrdering compiles an int field ordered against an int literal as
+// one closure, with the same result and errors as the general path.
+func fusedOrdering(fn string, l, r native) (native, bool) {
+	field, constant, swapped, ok := fieldAndConstant(l, r)
+	k, isInt := constant.constant.(types.Int)
+	if !ok || !isInt || field.kind != KindInt {
+		return native{}, false
+	}
+	if swapped { // 18 <= age is age >= 18
+		fn = map[string]string{operators.Less: operators.Greater, operators.LessEquals: operators.GreaterEquals,
+			operators.Greater: operators.Less, operators.GreaterEquals: operators.LessEquals}[fn]
+	}
+	lit := int64(k)
+	test := map[string]func(int64) bool{
+		operators.Less:          func(v int64) bool { return v < lit },
+		operators.LessEquals:    func(v int64) bool { return v <= lit },
+		operators.Greater:       func(v int64) bool { return v > lit },
+		operators.GreaterEquals: func(v int64) bool { return v >= lit },
+	}[fn]
+	i, nullable := field.column-1, field.nullable
+	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		col := c.row.batch.cols[i]
+		if nullable && col.isNull(c.row.i) {
+			return false, nullError(col)
+		}
+		return test(col.ints[c.row.i]), nil
+	}}, true
+}
+
+// fusedStringEquality compiles a string field compared with a string
+// literal as one closure.
+func fusedStringEquality(eq bool, l, r native) (native, bool) {
+	field, constant, _, ok := fieldAndConstant(l, r)
+	k, isString := constant.constant.(types.String)
+	if !ok || !isString || field.kind != KindString {
+		return native{}, false
+	}
+	i, nullable, lit := field.column-1, field.nullable, string(k)
+	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		col := c.row.batch.cols[i]
+		if nullable && col.isNull(c.row.i) {
+			return false, nullError(col)
+		}
+		return (col.strs[c.row.i] == lit) == eq, nil
+	}}, true
+}
+
 // equality compiles == and != between operands of the same kind; a NaN is
 // equal to nothing.
 func equality(eq bool, l, r native) (native, bool) {
+	if n, ok := fusedStringEquality(eq, l, r); ok {
+		return n, true
+	}
 	if l.kind != r.kind {
 		return native{}, false
 	}
