@@ -150,11 +150,8 @@ func (s *Set) feed(ctx context.Context, src Source, jobs chan<- job, progress fu
 		if b == nil {
 			continue
 		}
-		if b.schema != checked {
-			if err := s.schema.compatible(b.schema); err != nil {
-				return read, err
-			}
-			checked = b.schema
+		if err := s.check(b, &checked); err != nil {
+			return read, err
 		}
 		select {
 		case jobs <- job{batch: b, first: read}:
@@ -170,6 +167,19 @@ func (s *Set) feed(ctx context.Context, src Source, jobs chan<- job, progress fu
 		return read, fmt.Errorf("indicator: reading record %d: %w", read, err)
 	}
 	return read, ctx.Err()
+}
+
+// check reports whether b can be evaluated by s; *checked remembers the
+// last schema found compatible, so a source's batches are checked once.
+func (s *Set) check(b *Batch, checked **Schema) error {
+	if b.schema == *checked {
+		return nil
+	}
+	if err := s.schema.compatible(b.schema); err != nil {
+		return err
+	}
+	*checked = b.schema
+	return nil
 }
 
 // compatible reports whether batches of o can be evaluated by a set
