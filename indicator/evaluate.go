@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -699,10 +700,8 @@ func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
 }
 
 func (t *tally) add(o *outcome, typ Type) {
-	for i := range t.pops {
-		if o.flags&(1<<i) != 0 {
-			t.pops[i]++
-		}
+	for f := o.flags; f != 0; f &= f - 1 {
+		t.pops[bits.TrailingZeros8(f)]++
 	}
 	if o.included {
 		t.included++

@@ -7,11 +7,41 @@ import "math"
 // value does not depend on the order of the additions, so results are
 // identical whatever the worker count or batch size.
 type exactSum struct {
+	ints     int64     // the sum of the integer-valued terms, exact while |ints| <= 2^62
 	partials []float64 // non-overlapping, increasing magnitude
 	special  float64   // sum of infinities and NaNs, kept apart
 }
 
+// maxSafeInt bounds the terms ints takes: integers of magnitude below 2^53
+// are exact doubles, so at least 2^9 of them add up before ints is flushed.
+const (
+	maxSafeInt = 1 << 53
+	flushInts  = 1 << 62
+)
+
 func (s *exactSum) add(x float64) {
+	// Counts and whole-day durations are the common terms: an int64 adds
+	// them exactly at a fraction of the cost of the partials. -0 takes the
+	// slow path so that a sum of negative zeros stays -0.
+	if t := int64(x); float64(t) == x && t > -maxSafeInt && t < maxSafeInt && (t != 0 || !math.Signbit(x)) {
+		s.ints += t
+		if s.ints > flushInts || s.ints < -flushInts {
+			s.flush()
+		}
+		return
+	}
+	s.addFloat(x)
+}
+
+// flush moves ints into the partials as two exactly representable parts.
+func (s *exactSum) flush() {
+	hi := s.ints >> 26 << 26 // at most 37 significant bits
+	s.addFloat(float64(hi))
+	s.addFloat(float64(s.ints - hi))
+	s.ints = 0
+}
+
+func (s *exactSum) addFloat(x float64) {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		s.special += x
 		return
@@ -40,15 +70,24 @@ func (s *exactSum) add(x float64) {
 // merge adds every term of o into s.
 func (s *exactSum) merge(o *exactSum) {
 	for _, p := range o.partials {
-		s.add(p)
+		s.addFloat(p)
 	}
 	s.special += o.special
+	s.ints += o.ints // both at most 2^62 in magnitude: no overflow
+	if s.ints > flushInts || s.ints < -flushInts {
+		s.flush()
+	}
 }
 
 // value returns the correctly rounded sum.
 func (s *exactSum) value() float64 {
 	if s.special != 0 || math.IsNaN(s.special) {
 		return s.special
+	}
+	if s.ints != 0 {
+		c := exactSum{ints: s.ints, partials: append([]float64(nil), s.partials...)}
+		c.flush()
+		return c.value()
 	}
 	n := len(s.partials)
 	if n == 0 {
