@@ -72,6 +72,7 @@ type Set struct {
 	defExpr    []int          // definition index → its entry in exprs
 	slots      int            // variables of native comprehensions: a cursor holds one event index per slot
 	buffers    int            // native filters: a cursor holds one index buffer per filter
+	temps      int            // vectorised && and ||: a cursor holds one scratch bitvec per node
 	keySpaces  [][]*criterion // the distinct stratifiers, by their components
 	indicators []*compiledIndicator
 }

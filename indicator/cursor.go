@@ -18,6 +18,7 @@ type row struct {
 	batch  *Batch
 	i      int
 	gen    uint64      // the current record's generation; memo entries of older ones are stale
+	bgen   uint64      // the current batch's generation, for vectors (vector.go)
 	record *object     // the record as one CEL object
 	fields []memoised  // per top-level field
 	events []eventView // per top-level field that is an event list
@@ -33,9 +34,17 @@ func newRow(s *Set) *row {
 	return r
 }
 
-// seek moves to record i of b.
-func (r *row) seek(b *Batch, i int) {
-	r.batch, r.i = b, i
+// enter starts on batch b (even when it is the last batch's memory,
+// refilled), at its first record.
+func (r *row) enter(b *Batch) {
+	r.batch, r.i = b, 0
+	r.gen++
+	r.bgen++
+}
+
+// at moves to record i of the current batch.
+func (r *row) at(i int) {
+	r.i = i
 	r.gen++
 }
 
@@ -88,6 +97,8 @@ type cursor struct {
 	row    *row
 	params []ref.Val
 	memo   []memoised // per expression of the set
+	vecs   []vecMemo  // per expression of the set: its vector, for vectorised ones
+	temps  []bitvec   // scratch of vectorised && and ||
 	slots  []int      // the current event index of each native comprehension variable
 	bufs   [][]int    // the events kept by each native filter
 }
@@ -107,7 +118,7 @@ type memoised struct {
 }
 
 func newCursor(s *Set, r *row, params []ref.Val) *cursor {
-	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), slots: make([]int, s.slots), bufs: make([][]int, s.buffers)}
+	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), vecs: make([]vecMemo, len(s.exprs)), temps: make([]bitvec, s.temps), slots: make([]int, s.slots), bufs: make([][]int, s.buffers)}
 }
 
 // ResolveName implements interpreter.Activation.
@@ -268,6 +279,12 @@ func (c *cursor) compute(i int) *memoised {
 			m.err = fmt.Errorf("indicator: the interpreter returned no value") // cel-go returns a value or an error; never both nil
 		}
 	case KindBool:
+		if n.vec != nil {
+			if val, bad := c.vector(i).get(c.row.i); !bad {
+				m.b = val
+				break
+			}
+		}
 		m.b, m.err = n.b(c)
 	case KindInt, KindTimestamp:
 		m.i, m.err = n.i(c)

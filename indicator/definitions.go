@@ -58,11 +58,12 @@ func (s *Set) EvaluateDefinitions(ctx context.Context, src Source, names []strin
 		if err := s.check(b, &checked); err != nil {
 			return err
 		}
+		r.enter(b)
 		for i := 0; i < b.n; i++ {
 			if i%cancelCheckRows == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			r.seek(b, i)
+			r.at(i)
 			for k, e := range exprs {
 				values[k] = c.goValue(e)
 			}

@@ -289,6 +289,7 @@ type worker struct {
 	tallies [][]*indicatorTally
 	spaces  []keySpace // per key space of the set: the stratum keys this worker has seen
 	ids     []int      // scratch: the current record's stratum ids, per stratifier
+	done    [][]bool   // per parameter set and indicator: the current batch is tallied already
 	err     error      // a panic recovered while evaluating
 }
 
@@ -327,6 +328,7 @@ func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
 			tallies[k] = newIndicatorTally(ind, maxErrors)
 		}
 		w.tallies = append(w.tallies, tallies)
+		w.done = append(w.done, make([]bool, len(s.indicators)))
 	}
 	return w
 }
@@ -337,15 +339,26 @@ const cancelCheckRows = 256
 
 func (w *worker) run(ctx context.Context, jobs <-chan job) {
 	for j := range jobs {
-		for i := 0; i < j.batch.n; i++ {
+		w.row.enter(j.batch)
+		pending := false
+		for p, cur := range w.curs {
+			w.cur = cur
+			for k, ind := range w.set.indicators {
+				w.done[p][k] = ind.batched && w.tallyBatch(ind, w.tallies[p][k])
+				pending = pending || !w.done[p][k]
+			}
+		}
+		for i := 0; pending && i < j.batch.n; i++ {
 			if i%cancelCheckRows == 0 && ctx.Err() != nil {
 				break
 			}
-			w.row.seek(j.batch, i)
+			w.row.at(i)
 			for p, cur := range w.curs {
 				w.cur = cur
 				for k, ind := range w.set.indicators {
-					w.record(ind, w.tallies[p][k], j.first+int64(i))
+					if !w.done[p][k] {
+						w.record(ind, w.tallies[p][k], j.first+int64(i))
+					}
 				}
 			}
 		}

@@ -36,6 +36,7 @@ type compiledIndicator struct {
 	stratifiers                            []*compiledStratifier
 	thresholds                             []compiledThreshold
 	level, multiplier                      float64
+	batched                                bool // tallied a batch at a time when error-free (vector.go)
 }
 
 // criterionRule says which criteria an indicator type takes.
@@ -124,6 +125,7 @@ func (c *compiler) compileIndicator(spec *IndicatorSpec) {
 	c.checkStandardisation(spec, owner)
 	ind.stratifiers = c.compileStratifiers(spec, owner)
 	ind.thresholds = c.compileThresholds(spec, owner)
+	ind.batched = c.set.batchable(ind)
 	c.set.indicators = append(c.set.indicators, ind)
 }
 

@@ -37,7 +37,8 @@ type native struct {
 	d     func(*cursor) (float64, error)
 	s     func(*cursor) (string, error)
 	evs   func(*cursor) (evlist, error)
-	field int // KindEvents: the top-level event-list field
+	vec   vecFn // KindBool: the same value a batch at a time, when simple enough (vector.go)
+	field int   // KindEvents: the top-level event-list field
 
 	// For fusing the commonest criteria (age >= 18, sex == "female") into
 	// one closure: a plain top-level field (column is its index + 1) or a
@@ -223,7 +224,11 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 		if !ok {
 			return native{}, false
 		}
-		return definitionNative(kind, expr), true
+		n := definitionNative(kind, expr)
+		if kind == KindBool && nc.c.set.exprs[expr].native.vec != nil {
+			n.vec = definitionVec(expr)
+		}
+		return n, true
 	}
 	return native{}, false
 }
@@ -306,6 +311,9 @@ func nullError(col *column) error {
 func fieldNative(i int, f *Field) (native, bool) {
 	n, ok := columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
 	n.column, n.nullable = i+1, f.Nullable
+	if f.Kind == KindBool {
+		n.vec = fieldVec(i, boolBits)
+	}
 	return n, ok
 }
 
@@ -377,7 +385,7 @@ func (nc nativeCompiler) selection(e ast.Expr) (native, bool) {
 	}
 	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
 		return !c.row.batch.cols[i].isNull(c.row.i), nil
-	}}, true
+	}, vec: presentVec(i)}, true
 }
 
 // indexedField compiles list[k].field for a list of events.
@@ -558,9 +566,18 @@ func (nc nativeCompiler) call(e ast.Expr) (native, bool) {
 	}
 	switch fn := call.FunctionName(); fn {
 	case operators.LogicalAnd, operators.LogicalOr:
-		return logical(fn == operators.LogicalAnd, ops[0], ops[1])
+		n, ok := logical(fn == operators.LogicalAnd, ops[0], ops[1])
+		if ok && ops[0].vec != nil && ops[1].vec != nil {
+			n.vec = logicalVec(fn == operators.LogicalAnd, ops[0].vec, ops[1].vec, nc.c.set.temps)
+			nc.c.set.temps++
+		}
+		return n, ok
 	case operators.LogicalNot:
-		return not(ops[0])
+		n, ok := not(ops[0])
+		if ok && ops[0].vec != nil {
+			n.vec = notVec(ops[0].vec)
+		}
+		return n, ok
 	case operators.Conditional:
 		return conditional(ops[0], ops[1], ops[2])
 	case operators.Equals, operators.NotEquals:
@@ -924,7 +941,7 @@ func fusedOrdering(fn string, l, r native) (native, bool) {
 			return false, nullError(col)
 		}
 		return test(col.ints[c.row.i]), nil
-	}}, true
+	}, vec: fieldVec(i, intBits(fn, lit))}, true
 }
 
 // fusedStringEquality compiles a string field compared with a string
@@ -936,13 +953,14 @@ func fusedStringEquality(eq bool, l, r native) (native, bool) {
 		return native{}, false
 	}
 	i, nullable, lit := field.column-1, field.nullable, string(k)
+	test := func(s string) bool { return (s == lit) == eq }
 	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
 		col := c.row.batch.cols[i]
 		if nullable && col.isNull(c.row.i) {
 			return false, nullError(col)
 		}
-		return (col.strs[c.row.i] == lit) == eq, nil
-	}}, true
+		return test(col.strs[c.row.i]), nil
+	}, vec: fieldVec(i, stringBits(eq, lit))}, true
 }
 
 // equality compiles == and != between operands of the same kind; a NaN is

@@ -168,6 +168,14 @@ func (g exprGen) leaf(kind string) string {
 // nativeRecords are edge values: extremes, NaN, infinities, nulls.
 func nativeRecords(t *testing.T, s *Schema, n int, r *rand.Rand) *Batch {
 	t.Helper()
+	return edgeRecords(t, s, n, r, true)
+}
+
+// edgeRecords are nativeRecords, with a third of the nullable values null
+// when nulls is set, none otherwise.
+func edgeRecords(t *testing.T, s *Schema, n int, r *rand.Rand, nulls bool) *Batch {
+	t.Helper()
+	present := func() bool { return !nulls || r.IntN(3) > 0 }
 	b := NewBatchBuilder(s)
 	ints := []int64{0, 1, -1, 2, 7, math.MaxInt64, math.MinInt64, 3}
 	doubles := []float64{0, 1.5, -2.25, math.NaN(), math.Inf(1), math.Inf(-1), 1e300, 3, -0.5}
@@ -175,30 +183,30 @@ func nativeRecords(t *testing.T, s *Schema, n int, r *rand.Rand) *Batch {
 	times := []time.Time{time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1999, 5, 5, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 1, time.UTC)}
 	for range n {
 		b.Field(0).AppendInt(ints[r.IntN(len(ints))])
-		if r.IntN(3) > 0 {
+		if present() {
 			b.Field(1).AppendInt(ints[r.IntN(len(ints))])
 		}
 		b.Field(2).AppendDouble(doubles[r.IntN(len(doubles))])
-		if r.IntN(3) > 0 {
+		if present() {
 			b.Field(3).AppendDouble(doubles[r.IntN(len(doubles))])
 		}
 		b.Field(4).AppendString(strs[r.IntN(len(strs))])
-		if r.IntN(3) > 0 {
+		if present() {
 			b.Field(5).AppendString(strs[r.IntN(len(strs))])
 		}
 		b.Field(6).AppendBool(r.IntN(2) == 0)
-		if r.IntN(3) > 0 {
+		if present() {
 			b.Field(7).AppendBool(r.IntN(2) == 0)
 		}
 		b.Field(8).AppendTime(times[r.IntN(len(times))])
-		if r.IntN(3) > 0 {
+		if present() {
 			b.Field(9).AppendTime(times[r.IntN(len(times))])
 		}
 		ev := b.Field(10)
 		for range r.IntN(4) {
 			ev.Event(0).AppendString(strs[r.IntN(len(strs))])
 			ev.Event(1).AppendInt(ints[r.IntN(len(ints))])
-			if r.IntN(3) > 0 {
+			if present() {
 				ev.Event(2).AppendDouble(doubles[r.IntN(len(doubles))])
 			}
 			ev.EndEvent()
@@ -222,6 +230,31 @@ func TestNative_AgreesWithCEL(t *testing.T) {
 	if natives == 0 || quantifiers == 0 {
 		t.Fatalf("the generator made %d native expressions, %d over event lists: the test compares nothing", natives, quantifiers)
 	}
+	vectors, err := vectorised(rand.New(rand.NewPCG(1, 0)))
+	if err != nil || vectors == 0 {
+		t.Fatalf("the generator made %d vectorised expressions (%v): the bit vectors go untested", vectors, err)
+	}
+}
+
+// vectorised counts the vectorised definitions of a generated set.
+func vectorised(r *rand.Rand) (int, error) {
+	g := exprGen{r: r}
+	var defs strings.Builder
+	defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n")
+	for k := range 200 {
+		fmt.Fprintf(&defs, "  x%d: %q\n", k, g.expr("bool", 3))
+	}
+	set, err := Load("native.yaml", []byte(nativeSchema+defs.String()), WithMaxListSize(10), WithCostBudget(math.MaxUint64))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range set.exprs {
+		if e.native.vec != nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // FuzzNativeAgreesWithCEL explores generated expressions from fuzzed seeds:
@@ -258,7 +291,7 @@ func agree(t *testing.T, r *rand.Rand, natives, quantifiers *int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch := nativeRecords(t, fast.Schema(), 60, r)
+	batch := nativeRecords(t, fast.Schema(), 150, r) // > 2 words of vector bits
 	compareDefinitions(t, fast, slow, batch, names, natives, quantifiers)
 }
 
@@ -268,9 +301,11 @@ func compareDefinitions(t *testing.T, fast, slow *Set, batch *Batch, names []str
 	fr, sr := newRow(fast), newRow(slow)
 	fc, sc := newCursor(fast, fr, params(fast)), newCursor(slow, sr, params(slow))
 	natives, quantifiers := 0, 0
+	fr.enter(batch)
+	sr.enter(batch)
 	for i := range batch.Len() {
-		fr.seek(batch, i)
-		sr.seek(batch, i)
+		fr.at(i)
+		sr.at(i)
 		for k, name := range names {
 			d := fast.names[name].index
 			if fast.exprs[fast.defExpr[d]].native.kind != KindInvalid {
