@@ -218,6 +218,9 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 		}
 		expr := nc.c.set.defExpr[i]
 		if f, ok := nc.eventListField(nc.ast.GetType(e.ID())); ok {
+			if nc.c.set.exprs[expr].native.kind != KindEvents {
+				return native{}, false // the interpreter's list has no event indices to share
+			}
 			return native{kind: KindEvents, field: f, evs: func(c *cursor) (evlist, error) { return c.evalEvents(expr) }}, true
 		}
 		kind, ok := kindOf(nc.ast.GetType(e.ID()))

@@ -128,7 +128,7 @@ func (g exprGen) expr(kind string, depth int) string {
 // events writes a list of events: the field, a definition or a filter.
 func (g exprGen) events(depth int) string {
 	if depth <= 0 || g.r.IntN(3) == 0 {
-		return g.pick("ev", "odd")
+		return g.pick("ev", "odd", "interpreted")
 	}
 	if g.r.IntN(4) == 0 {
 		return "(" + g.expr("bool", depth-1) + " ? " + g.events(depth-1) + " : " + g.events(depth-1) + ")"
@@ -240,7 +240,7 @@ func TestNative_AgreesWithCEL(t *testing.T) {
 func vectorised(r *rand.Rand) (int, error) {
 	g := exprGen{r: r}
 	var defs strings.Builder
-	defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n")
+	defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n  interpreted: ev.filter(o, o.code.startsWith(\"E\"))\n")
 	for k := range 200 {
 		fmt.Fprintf(&defs, "  x%d: %q\n", k, g.expr("bool", 3))
 	}
@@ -274,7 +274,7 @@ func agree(t *testing.T, r *rand.Rand, natives, quantifiers *int) {
 	t.Helper()
 	g := exprGen{r: r}
 	var defs strings.Builder
-	defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n")
+	defs.WriteString("definitions:\n  flag: i > p || c\n  big: i * 2\n  ratio: d / q\n  label: s + u\n  odd: ev.filter(o, o.n % 2 == 1 || o.v > 1.0)\n  interpreted: ev.filter(o, o.code.startsWith(\"E\"))\n")
 	var names []string
 	for k := range 25 {
 		kind := g.pick("bool", "bool", "int", "double", "string")
