@@ -369,7 +369,11 @@ func (c *compiler) compileDefinitions() {
 	for _, i := range order {
 		d := defs[i]
 		owner := "definition " + d.Name
-		checked, ok := c.check(parsed[i], d.Expr, owner, "", nil)
+		var want []*types.Type
+		if d.Type != KindInvalid {
+			want = append(want, celTypeOf(&Field{Kind: d.Type}, ""))
+		}
+		checked, ok := c.check(parsed[i], d.Expr, owner, "", want)
 		typ := types.DynType // declared anyway, so that users are not reported again
 		if ok {
 			typ = checked.OutputType()

@@ -102,6 +102,11 @@ type ValueSetSpec struct {
 type DefinitionSpec struct {
 	Name string
 	Expr Expr
+	// Type, when set to a scalar kind, is the type the expression must
+	// have: a program that builds definitions from other parts (a risk
+	// model bound to a set's fields) gets a positioned type error instead
+	// of a wrong-typed value. KindInvalid (the zero value) accepts any type.
+	Type Kind
 }
 
 // Type is an indicator type.

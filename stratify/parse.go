@@ -1,0 +1,559 @@
+package stratify
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/indicator"
+)
+
+// maxSourceBytes bounds the YAML accepted by Load.
+const maxSourceBytes = 4 << 20
+
+// parser walks the YAML nodes of one model, collecting every problem as a
+// positioned diagnostic.
+type parser struct {
+	file  string
+	lines []string
+	owner string // "model <id>"
+	diags indicator.Diagnostics
+}
+
+func (p *parser) pos(n *yaml.Node) indicator.Position {
+	return indicator.Position{File: p.file, Line: n.Line, Column: n.Column}
+}
+
+func (p *parser) line(n int) string {
+	if n < 1 || n > len(p.lines) {
+		return ""
+	}
+	return strings.TrimRight(p.lines[n-1], "\r")
+}
+
+func (p *parser) diag(pos indicator.Position, field string, class error, format string, args ...any) {
+	p.diags = append(p.diags, indicator.Diagnostic{
+		Pos: pos, Owner: p.owner, Field: field, Class: class,
+		Message: fmt.Sprintf(format, args...), Line: p.line(pos.Line),
+	})
+}
+
+func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
+	p.diag(p.pos(n), field, indicator.ErrInvalidDefinition, format, args...)
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+func (p *parser) yamlError(err error) {
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	for _, m := range msgs {
+		pos := indicator.Position{File: p.file}
+		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
+			pos.Line, _ = strconv.Atoi(sub[1])
+		}
+		p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Class: indicator.ErrInvalidDefinition,
+			Message: "YAML: " + strings.TrimPrefix(m, "yaml: ")})
+	}
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+func (p *parser) isMapping(n *yaml.Node, field string) bool {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return true
+	case yaml.AliasNode:
+		p.errorf(n, field, "YAML aliases are not supported")
+	default:
+		p.errorf(n, field, "want a mapping, got %s", nodeKind(n))
+	}
+	return false
+}
+
+// fields walks a mapping, calling each key's handler; unknown and
+// duplicate keys are errors.
+func (p *parser) fields(n *yaml.Node, field string, handlers map[string]func(*yaml.Node)) {
+	if !p.isMapping(n, field) {
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			p.errorf(k, field, "duplicate key %q", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		h, ok := handlers[k.Value]
+		if !ok {
+			keys := make([]string, 0, len(handlers))
+			for key := range handlers {
+				keys = append(keys, key)
+			}
+			slices.Sort(keys)
+			p.errorf(k, field, "unknown key %q (want one of: %s)", k.Value, strings.Join(keys, ", "))
+			continue
+		}
+		h(v)
+	}
+}
+
+// pairs returns a mapping's key/value pairs in written order, reporting
+// duplicate keys.
+func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node {
+	if !p.isMapping(n, field) {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if seen[k.Value] {
+			p.errorf(k, field, "duplicate key %q", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
+	}
+	return out
+}
+
+func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, field, "want a list, got %s", nodeKind(n))
+		return nil
+	}
+	return n.Content
+}
+
+func (p *parser) str(n *yaml.Node, field string, dst *string) {
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, field, "want a string, got %s", nodeKind(n))
+		return
+	}
+	*dst = n.Value
+}
+
+func (p *parser) strs(n *yaml.Node, field string) []string {
+	var out []string
+	for _, it := range p.items(n, field) {
+		var s string
+		p.str(it, field, &s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// number reads a finite number.
+func (p *parser) number(n *yaml.Node, field string) (float64, bool) {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		p.errorf(n, field, "want a number, got %s", nodeKind(n))
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		p.errorf(n, field, "want a finite number, got %s", nodeKind(n))
+		return 0, false
+	}
+	return v, true
+}
+
+func (p *parser) numberPtr(n *yaml.Node, field string) *float64 {
+	if v, ok := p.number(n, field); ok {
+		return &v
+	}
+	return nil
+}
+
+func (p *parser) boolean(n *yaml.Node, field string, dst *bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		p.errorf(n, field, "want true or false, got %s", nodeKind(n))
+		return
+	}
+	*dst, _ = strconv.ParseBool(strings.ToLower(n.Value))
+}
+
+// expr reads a CEL expression and where its text starts.
+func (p *parser) expr(n *yaml.Node, field string, dst *indicator.Expr) {
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, field, "want a CEL expression, got %s", nodeKind(n))
+		return
+	}
+	e := indicator.Expr{Text: n.Value, Pos: p.pos(n), Indent: n.Column}
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		e.Pos.Column++
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		e.Pos.Line++
+		l := p.line(e.Pos.Line)
+		e.Indent = len(l) - len(strings.TrimLeft(l, " ")) + 1
+		e.Pos.Column = e.Indent
+	}
+	if strings.TrimSpace(e.Text) == "" {
+		p.errorf(n, field, "empty expression")
+		return
+	}
+	*dst = e
+}
+
+// parse reads a model document.
+func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
+	p := &parser{file: file, lines: strings.Split(string(data), "\n"), owner: "model"}
+	if len(data) > maxSourceBytes {
+		p.diag(indicator.Position{File: file}, "", indicator.ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
+		return nil, p.diags
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
+		} else {
+			p.yamlError(err)
+		}
+		return nil, p.diags
+	}
+	if len(doc.Content) == 0 {
+		p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
+		return nil, p.diags
+	}
+	root := doc.Content[0]
+	m := &Model{Pos: p.pos(root), lines: p.lines}
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "id" && root.Content[i+1].Kind == yaml.ScalarNode {
+				p.owner = "model " + root.Content[i+1].Value
+			}
+		}
+	}
+	var refNodes []*yaml.Node
+	p.fields(root, "", map[string]func(*yaml.Node){
+		"id":          func(v *yaml.Node) { p.str(v, "id", &m.ID) },
+		"version":     func(v *yaml.Node) { p.str(v, "version", &m.Version) },
+		"title":       func(v *yaml.Node) { p.str(v, "title", &m.Title) },
+		"description": func(v *yaml.Node) { p.str(v, "description", &m.Description) },
+		"sources":     func(v *yaml.Node) { m.Sources = p.strs(v, "sources") },
+		"inputs":      func(v *yaml.Node) { m.Inputs = p.inputs(v) },
+		"components":  func(v *yaml.Node) { m.Components = p.components(v) },
+		"hierarchies": func(v *yaml.Node) { m.Hierarchies = p.hierarchies(v) },
+		"score": func(v *yaml.Node) {
+			p.fields(v, "score", map[string]func(*yaml.Node){
+				"expression": func(x *yaml.Node) { p.expr(x, "score.expression", &m.ScoreExpr) },
+				"cap":        func(x *yaml.Node) { m.ScoreCap = p.numberPtr(x, "score.cap") },
+			})
+		},
+		"logistic":        func(v *yaml.Node) { m.Logistic = p.logistic(v) },
+		"tiers":           func(v *yaml.Node) { m.Tiers = p.tiers(v) },
+		"segments":        func(v *yaml.Node) { m.Segments = p.segments(v) },
+		"reference_cases": func(v *yaml.Node) { refNodes = p.items(v, "reference_cases") },
+	})
+	if m.ID == "" && root.Kind == yaml.MappingNode {
+		p.errorf(root, "id", "a model needs an id")
+	}
+	// Reference cases read their inputs by the declared types, so they
+	// are parsed once the inputs are known.
+	for _, n := range refNodes {
+		m.ReferenceCases = append(m.ReferenceCases, p.referenceCase(n, m))
+	}
+	return m, p.diags
+}
+
+func (p *parser) inputs(n *yaml.Node) []Input {
+	var out []Input
+	for _, kv := range p.pairs(n, "inputs") {
+		k, v := kv[0], kv[1]
+		in := Input{Name: k.Value, Pos: p.pos(k)}
+		field := "inputs." + k.Value
+		typ := ""
+		if v.Kind == yaml.ScalarNode {
+			typ = v.Value
+		} else {
+			p.fields(v, field, map[string]func(*yaml.Node){
+				"type":        func(x *yaml.Node) { p.str(x, field+".type", &typ) },
+				"optional":    func(x *yaml.Node) { p.boolean(x, field+".optional", &in.Optional) },
+				"values":      func(x *yaml.Node) { in.Values = p.strs(x, field+".values") },
+				"description": func(x *yaml.Node) { p.str(x, field+".description", &in.Description) },
+			})
+		}
+		switch typ {
+		case "int":
+			in.Type = indicator.KindInt
+		case "double":
+			in.Type = indicator.KindDouble
+		case "bool":
+			in.Type = indicator.KindBool
+		case "string":
+			in.Type = indicator.KindString
+		default:
+			p.errorf(v, field, "want an input type int, double, bool or string, got %q", typ)
+			continue
+		}
+		if len(in.Values) > 0 && in.Type != indicator.KindString {
+			p.errorf(v, field+".values", "values apply to string inputs only")
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+func (p *parser) components(n *yaml.Node) []Component {
+	var out []Component
+	for _, kv := range p.pairs(n, "components") {
+		k, v := kv[0], kv[1]
+		c := Component{Name: k.Value, Pos: p.pos(k)}
+		field := "components." + k.Value
+		hasPoints := false
+		p.fields(v, field, map[string]func(*yaml.Node){
+			"title":      func(x *yaml.Node) { p.str(x, field+".title", &c.Title) },
+			"when":       func(x *yaml.Node) { p.expr(x, field+".when", &c.When) },
+			"expression": func(x *yaml.Node) { p.expr(x, field+".expression", &c.Expression) },
+			"points": func(x *yaml.Node) {
+				if v, ok := p.number(x, field+".points"); ok {
+					c.Points, hasPoints = v, true
+				}
+			},
+			"input":  func(x *yaml.Node) { p.str(x, field+".input", &c.Input) },
+			"bands":  func(x *yaml.Node) { c.Bands = p.bands(x, field+".bands") },
+			"absent": func(x *yaml.Node) { c.Absent = p.numberPtr(x, field+".absent") },
+			"cap":    func(x *yaml.Node) { c.Cap = p.numberPtr(x, field+".cap") },
+		})
+		if v.Kind != yaml.MappingNode {
+			continue
+		}
+		forms := 0
+		for _, set := range []bool{!c.When.IsZero(), c.Input != "" || c.Bands != nil, !c.Expression.IsZero()} {
+			if set {
+				forms++
+			}
+		}
+		switch {
+		case forms != 1:
+			p.errorf(v, field, "a component needs exactly one of: when (with points), input (with bands), expression")
+		case !c.When.IsZero() && !hasPoints:
+			p.errorf(v, field, "a component with when needs points")
+		case c.When.IsZero() && hasPoints:
+			p.errorf(v, field+".points", "points go with when; a banded component gives points per band")
+		case (c.Input != "") != (len(c.Bands) > 0):
+			p.errorf(v, field, "a banded component needs an input and at least one band")
+		case c.Absent != nil && c.Input == "":
+			p.errorf(v, field+".absent", "absent applies to a banded component over an optional input")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// bands reads a points table; each band is {points, gt|gte, lt|lte}.
+func (p *parser) bands(n *yaml.Node, field string) []Band {
+	var out []Band
+	for _, it := range p.items(n, field) {
+		b := Band{Pos: p.pos(it)}
+		hasPoints := false
+		bound := func(dst **Bound, inclusive bool, key string) func(*yaml.Node) {
+			return func(x *yaml.Node) {
+				if *dst != nil {
+					p.errorf(x, field, "a band has at most one %s bound", map[bool]string{true: "lower", false: "upper"}[key[0] == 'g'])
+					return
+				}
+				if v, ok := p.number(x, field+"."+key); ok {
+					*dst = &Bound{Value: v, Inclusive: inclusive}
+				}
+			}
+		}
+		p.fields(it, field, map[string]func(*yaml.Node){
+			"gt":  bound(&b.Lower, false, "gt"),
+			"gte": bound(&b.Lower, true, "gte"),
+			"lt":  bound(&b.Upper, false, "lt"),
+			"lte": bound(&b.Upper, true, "lte"),
+			"points": func(x *yaml.Node) {
+				if v, ok := p.number(x, field+".points"); ok {
+					b.Points, hasPoints = v, true
+				}
+			},
+		})
+		if it.Kind == yaml.MappingNode && !hasPoints {
+			p.errorf(it, field, "a band needs points")
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (p *parser) hierarchies(n *yaml.Node) []Hierarchy {
+	var out []Hierarchy
+	for _, it := range p.items(n, "hierarchies") {
+		h := Hierarchy{Pos: p.pos(it)}
+		p.fields(it, "hierarchies", map[string]func(*yaml.Node){
+			"severe": func(x *yaml.Node) { p.str(x, "hierarchies.severe", &h.Severe) },
+			"mild":   func(x *yaml.Node) { p.str(x, "hierarchies.mild", &h.Mild) },
+		})
+		if it.Kind == yaml.MappingNode && (h.Severe == "" || h.Mild == "") {
+			p.errorf(it, "hierarchies", "a hierarchy needs severe and mild")
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func (p *parser) logistic(n *yaml.Node) *Logistic {
+	l := &Logistic{Pos: p.pos(n), Coefficients: map[string]float64{}}
+	hasIntercept := false
+	p.fields(n, "logistic", map[string]func(*yaml.Node){
+		"intercept": func(x *yaml.Node) {
+			if v, ok := p.number(x, "logistic.intercept"); ok {
+				l.Intercept, hasIntercept = v, true
+			}
+		},
+		"coefficients": func(x *yaml.Node) {
+			for _, kv := range p.pairs(x, "logistic.coefficients") {
+				if v, ok := p.number(kv[1], "logistic.coefficients."+kv[0].Value); ok {
+					l.Coefficients[kv[0].Value] = v
+				}
+			}
+		},
+	})
+	if n.Kind == yaml.MappingNode && (!hasIntercept || len(l.Coefficients) == 0) {
+		p.errorf(n, "logistic", "a logistic model needs an intercept and coefficients")
+	}
+	return l
+}
+
+func (p *parser) tiers(n *yaml.Node) []Tier {
+	var out []Tier
+	for _, it := range p.items(n, "tiers") {
+		t := Tier{Pos: p.pos(it)}
+		from := func(inclusive bool, key string) func(*yaml.Node) {
+			return func(x *yaml.Node) {
+				if t.From != nil {
+					p.errorf(x, "tiers", "a tier has one cut-off: gte or gt")
+					return
+				}
+				if v, ok := p.number(x, "tiers."+key); ok {
+					t.From = &Bound{Value: v, Inclusive: inclusive}
+				}
+			}
+		}
+		p.fields(it, "tiers", map[string]func(*yaml.Node){
+			"name": func(x *yaml.Node) { p.str(x, "tiers.name", &t.Name) },
+			"gte":  from(true, "gte"),
+			"gt":   from(false, "gt"),
+		})
+		if it.Kind == yaml.MappingNode && t.Name == "" {
+			p.errorf(it, "tiers", "a tier needs a name")
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func (p *parser) segments(n *yaml.Node) []Segment {
+	var out []Segment
+	for _, it := range p.items(n, "segments") {
+		s := Segment{Pos: p.pos(it)}
+		p.fields(it, "segments", map[string]func(*yaml.Node){
+			"name": func(x *yaml.Node) { p.str(x, "segments.name", &s.Name) },
+			"when": func(x *yaml.Node) { p.expr(x, "segments.when", &s.When) },
+		})
+		if it.Kind == yaml.MappingNode && s.Name == "" {
+			p.errorf(it, "segments", "a segment needs a name")
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (p *parser) referenceCase(n *yaml.Node, m *Model) ReferenceCase {
+	rc := ReferenceCase{Pos: p.pos(n), Inputs: map[string]any{}}
+	p.fields(n, "reference_cases", map[string]func(*yaml.Node){
+		"name":      func(x *yaml.Node) { p.str(x, "reference_cases.name", &rc.Name) },
+		"source":    func(x *yaml.Node) { p.str(x, "reference_cases.source", &rc.Source) },
+		"score":     func(x *yaml.Node) { rc.Score = p.numberPtr(x, "reference_cases.score") },
+		"tier":      func(x *yaml.Node) { p.str(x, "reference_cases.tier", &rc.Tier) },
+		"segment":   func(x *yaml.Node) { p.str(x, "reference_cases.segment", &rc.Segment) },
+		"tolerance": func(x *yaml.Node) { rc.Tolerance, _ = p.number(x, "reference_cases.tolerance") },
+		"components": func(x *yaml.Node) {
+			rc.Components = map[string]float64{}
+			for _, kv := range p.pairs(x, "reference_cases.components") {
+				if v, ok := p.number(kv[1], "reference_cases.components"); ok {
+					rc.Components[kv[0].Value] = v
+				}
+			}
+		},
+		"inputs": func(x *yaml.Node) {
+			for _, kv := range p.pairs(x, "reference_cases.inputs") {
+				k, v := kv[0], kv[1]
+				in := m.input(k.Value)
+				if in == nil {
+					p.errorf(k, "reference_cases.inputs", "unknown input %q", k.Value)
+					continue
+				}
+				if val, ok := p.inputValue(v, in); ok {
+					rc.Inputs[k.Value] = val
+				}
+			}
+		},
+	})
+	if n.Kind == yaml.MappingNode && rc.Score == nil && rc.Tier == "" && rc.Segment == "" && rc.Components == nil {
+		p.errorf(n, "reference_cases", "a reference case needs an expected score, tier, segment or components")
+	}
+	return rc
+}
+
+// inputValue reads a reference case's input value by the input's type.
+func (p *parser) inputValue(n *yaml.Node, in *Input) (any, bool) {
+	field := "reference_cases.inputs." + in.Name
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, field, "want a %s, got %s", in.Type, nodeKind(n))
+		return nil, false
+	}
+	if n.Tag == "!!null" {
+		return nil, true
+	}
+	switch in.Type {
+	case indicator.KindInt:
+		if n.Tag == "!!int" {
+			if v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+				return v, true
+			}
+		}
+	case indicator.KindDouble:
+		if v, ok := p.number(n, field); ok {
+			return v, true
+		}
+		return nil, false
+	case indicator.KindBool:
+		if n.Tag == "!!bool" {
+			v, _ := strconv.ParseBool(strings.ToLower(n.Value))
+			return v, true
+		}
+	case indicator.KindString:
+		if n.Tag == "!!str" {
+			return n.Value, true
+		}
+	}
+	p.errorf(n, field, "want a %s, got %s", in.Type, nodeKind(n))
+	return nil, false
+}
