@@ -2,10 +2,12 @@ package indicator_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,7 +83,8 @@ func latest(p *synth.Patient, code string) (float64, bool) {
 }
 
 // The quickstart indicators and the strata of the hand-written tally: the
-// overall cell, then sex (2), age band (5), deprivation quintile (5).
+// overall cell, then sex (2), age band (5), deprivation quintile (5), and
+// for the indicators stratified by practice too, one cell per practice.
 var handIDs = [...]string{"DM-HBA1C", "DM-HBA1C-TESTED", "HT-BP", "SBP-MEAN-HT", "STATIN-CVD-DM",
 	"AF-ANTICOAG", "DM-PREV", "EMERG-ADM", "BED-DAYS-PER-ADM", "COPD-REG"}
 
@@ -103,7 +106,18 @@ var (
 	bandLabels = [...]string{"0-17", "18-39", "40-64", "65-79", "80+"}
 )
 
-type handCells [len(handIDs)][13]handCell
+const practiceCells = synth.DefaultPractices // GP001 .. GP100
+
+type handCells [len(handIDs)][13 + practiceCells]handCell
+
+// byPractice marks the indicators stratified by practice.
+var byPractice = [len(handIDs)]bool{dmHbA1c: true, emergAdm: true}
+
+// practiceIndex is 0 for GP001.
+func practiceIndex(p string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(p, "GP"))
+	return n - 1
+}
 
 func ageBandIndex(age int) int {
 	switch {
@@ -130,10 +144,15 @@ func handEvaluate(patients []synth.Patient) *handCells {
 			sex = 0
 		}
 		strata := [4]int{0, 1 + sex, 3 + ageBandIndex(p.Age), 8 + p.Deprivation - 1}
+		practice := 13 + practiceIndex(p.Practice)
 		add := func(ind int, num, den float64) {
 			for _, s := range strata {
 				h[ind][s].num += num
 				h[ind][s].den += den
+			}
+			if byPractice[ind] {
+				h[ind][practice].num += num
+				h[ind][practice].den += den
 			}
 		}
 		b2f := func(b bool) float64 {
@@ -189,7 +208,7 @@ func handEvaluate(patients []synth.Patient) *handCells {
 // strata no record reached (the engine reports only strata it saw).
 func (h *handCells) result() handResult {
 	out := handResult{}
-	labels := [13]string{""}
+	labels := [13 + practiceCells]string{""}
 	for i, s := range sexLabels {
 		labels[1+i] = "sex=" + s
 	}
@@ -198,6 +217,9 @@ func (h *handCells) result() handResult {
 	}
 	for q := 1; q <= 5; q++ {
 		labels[7+q] = "deprivation=" + strconv.Itoa(q)
+	}
+	for k := range practiceCells {
+		labels[13+k] = fmt.Sprintf("practice=GP%03d", k+1)
 	}
 	for ind, cells := range h {
 		for s, c := range cells {

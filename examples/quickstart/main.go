@@ -1,7 +1,11 @@
 // Command quickstart is hpi's main job in miniature: it generates a
 // synthetic population, evaluates a set of primary-care indicators written
 // in YAML (quickstart.yaml) in one pass, prints a table and writes the
-// report as JSON and CSV to ./out.
+// report as JSON and CSV to ./out. It also evaluates the indicators over
+// twelve rolling 12-month periods (the series behind the SPC charts) and
+// writes a dashboard: out/dashboard.json (the neutral dashboardspec
+// document), out/dashboard.html (a static page; open it in a browser) and
+// out/vega/<panel>.vl.json (one Vega-Lite spec per chart).
 //
 //	go run ./examples/quickstart            # 100,000 patients
 //	go run ./examples/quickstart -n 1000000 -out /tmp/out
@@ -22,6 +26,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/openhpi/hpi/dashboardspec"
 	"github.com/openhpi/hpi/indicator"
 	"github.com/openhpi/hpi/internal/synth"
 )
@@ -42,6 +47,8 @@ func run(args []string, stdout io.Writer) error {
 	seed := flags.Uint64("seed", 1, "seed of the synthetic population")
 	outDir := flags.String("out", "out", "directory for the JSON and CSV reports")
 	workers := flags.Int("workers", 0, "evaluation workers (0 = GOMAXPROCS)")
+	periods := flags.Int("periods", 12, "rolling 12-month periods of the dashboard's SPC charts (0 = none)")
+	focus := flags.String("practice", "P0001", "the practice the dashboard's spine chart compares with all practices")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +79,85 @@ func run(args []string, stdout io.Writer) error {
 	if err := printGradient(stdout, rep, "deprivation"); err != nil {
 		return err
 	}
-	return writeReports(stdout, rep, *outDir)
+	if err := writeReports(stdout, rep, *outDir); err != nil {
+		return err
+	}
+	var series *indicator.Series
+	if *periods > 0 {
+		src, err := synth.NewSource(set.Schema(), synth.Config{N: *n, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		series, err = set.EvaluateSeries(ctx, src, rolling(*periods), indicator.WithWorkers(*workers))
+		if err != nil {
+			return err
+		}
+	}
+	return writeDashboard(stdout, rep, series, *focus, *outDir)
+}
+
+// rolling returns n rolling 12-month periods, the last ending with the
+// report's period (2025-03-31), each labelled by its last month.
+func rolling(n int) []indicator.Period {
+	last := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	out := make([]indicator.Period, n)
+	for i := range out {
+		month := last.AddDate(0, i-n+1, 0)
+		end := month.AddDate(0, 1, 0).Add(-time.Nanosecond)
+		out[i] = indicator.Period{
+			Label:  month.Format("2006-01"),
+			Params: map[string]any{"period_start": month.AddDate(0, -11, 0), "period_end": end},
+		}
+	}
+	return out
+}
+
+// dashboardOptions are the options the quickstart builds its dashboard
+// with: practices are the areas of the funnel, caterpillar and spine charts.
+func dashboardOptions(series *indicator.Series, focus string) []dashboardspec.Option {
+	opts := []dashboardspec.Option{
+		dashboardspec.WithAreaStratifier("practice"),
+		dashboardspec.WithFocusArea(focus),
+		dashboardspec.WithTitle("Primary care quality — quickstart"),
+		dashboardspec.WithSource("synthetic population (internal/synth)"),
+		dashboardspec.WithDescription("Primary care quality indicators over a synthetic population, built by examples/quickstart."),
+	}
+	if series != nil {
+		opts = append(opts, dashboardspec.WithSeries(series))
+	}
+	return opts
+}
+
+// writeDashboard builds the dashboard of the report and writes it as the
+// neutral JSON, the static HTML page and one Vega-Lite spec per chart.
+func writeDashboard(w io.Writer, rep *indicator.Report, series *indicator.Series, focus, dir string) error {
+	d, err := dashboardspec.FromReport(rep, dashboardOptions(series, focus)...)
+	if err != nil {
+		return err
+	}
+	vegaDir := filepath.Join(dir, "vega")
+	if err := os.MkdirAll(vegaDir, 0o755); err != nil {
+		return err
+	}
+	jsonPath := filepath.Join(dir, "dashboard.json")
+	htmlPath := filepath.Join(dir, "dashboard.html")
+	if err := writeFile(jsonPath, func(f io.Writer) error { return dashboardspec.Encode(f, d) }); err != nil {
+		return err
+	}
+	if err := writeFile(htmlPath, func(f io.Writer) error { return dashboardspec.HTML(f, d) }); err != nil {
+		return err
+	}
+	specs, err := dashboardspec.VegaLite(d)
+	if err != nil {
+		return err
+	}
+	for _, s := range specs {
+		if err := os.WriteFile(filepath.Join(vegaDir, s.Panel+".vl.json"), s.Spec, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "wrote %s, %s and %d Vega-Lite specs in %s\n", jsonPath, htmlPath, len(specs), vegaDir)
+	return nil
 }
 
 // printTable prints one line per indicator: value, interval, counts, status.

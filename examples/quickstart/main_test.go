@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/openhpi/hpi/dashboardspec"
 )
 
 func TestRun_PrintsTableAndWritesReports(t *testing.T) {
@@ -36,6 +38,49 @@ func TestRun_PrintsTableAndWritesReports(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "quickstart-report.csv")); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestRun_WritesTheDashboard(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := run([]string{"-n", "3000", "-periods", "4", "-out", dir}, &out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := dashboardspec.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[dashboardspec.Kind]int{}
+	for _, p := range d.Panels {
+		kinds[p.Kind]++
+	}
+	for _, k := range []dashboardspec.Kind{dashboardspec.KindStat, dashboardspec.KindTable, dashboardspec.KindBar, dashboardspec.KindFunnel, dashboardspec.KindCaterpillar, dashboardspec.KindSPC, dashboardspec.KindSpine} {
+		if kinds[k] == 0 {
+			t.Errorf("the dashboard has no %s panel", k)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "dashboard.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "vega-embed") || !strings.Contains(string(html), "<table>") {
+		t.Error("dashboard.html lacks the vega-embed script or its tables")
+	}
+	specs, err := filepath.Glob(filepath.Join(dir, "vega", "*.vl.json"))
+	if err != nil || len(specs) == 0 {
+		t.Errorf("no Vega-Lite specs written: %v", err)
+	}
+	if !strings.Contains(out.String(), "dashboard.html") {
+		t.Errorf("the output does not say where the dashboard is:\n%s", out.String())
 	}
 }
 
