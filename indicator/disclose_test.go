@@ -107,6 +107,7 @@ indicators:
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "d.yaml:6:")
 	assert.Contains(t, err.Error(), "indicator Q disclosure")
+	assert.NotContains(t, err.Error(), "disclosure: disclosure:", "the field is named once")
 	assert.Contains(t, err.Error(), `unknown disclosure preset "nhs"`)
 	assert.NotContains(t, err.Error(), "indicator P")
 }

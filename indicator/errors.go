@@ -39,8 +39,11 @@ func (p Position) String() string {
 	if file == "" {
 		file = "<input>"
 	}
-	if p.Line == 0 {
+	switch {
+	case p.Line == 0:
 		return file
+	case p.Column == 0: // a YAML syntax error knows its line only
+		return fmt.Sprintf("%s:%d", file, p.Line)
 	}
 	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Column)
 }

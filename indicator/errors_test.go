@@ -50,9 +50,9 @@ func TestDiagnostics(t *testing.T) {
 	}{
 		// YAML syntax: the YAML library gives a line only.
 		{"YAML syntax error: tab indentation", "id: s\nschema:\n\tunit: patient\n",
-			indicator.ErrInvalidDefinition, "f.yaml:3:", []string{"YAML"}},
+			indicator.ErrInvalidDefinition, "f.yaml:3: ", []string{"YAML"}},
 		{"YAML syntax error: mapping in a plain value", "id: s\ntitle: a: b\n",
-			indicator.ErrInvalidDefinition, "f.yaml:2:", []string{"YAML"}},
+			indicator.ErrInvalidDefinition, "f.yaml:2: ", []string{"YAML"}},
 
 		// Unknown keys, everywhere, with the key's own position.
 		{"unknown key at top level", "id: s\ntitel: x\nschema:\n  fields:\n    age: int\n",

@@ -495,7 +495,8 @@ func (p *parser) disclosure(n *yaml.Node, owner string) *disclosure.Policy {
 		"complementary": func(v *yaml.Node) { p.bool(v, owner, "disclosure.complementary", &pol.Complementary) },
 	})
 	if err := pol.Validate(); err != nil {
-		p.errorf(n, owner, "disclosure", "%v", err)
+		// The diagnostic names the field already: drop the package prefix.
+		p.errorf(n, owner, "disclosure", "%s", strings.TrimPrefix(err.Error(), "disclosure: "))
 		return nil
 	}
 	return &pol

@@ -276,7 +276,7 @@ tiers:
 		{"unknown hierarchy component", base + "hierarchies:\n  - {severe: X, mild: C}\n", `unknown component "C"`, indicator.ErrInvalidDefinition},
 		{"tiers must increase", strings.Replace(base, "  - {name: high, gte: 2}", "  - {name: mid, gte: 2}\n  - {name: high, gte: 1}", 1), `cut-offs must increase`, indicator.ErrInvalidDefinition},
 		{"tier without cut-off before another", strings.Replace(base, "  - {name: high, gte: 2}", "  - {name: mid}\n  - {name: high, gte: 1}", 1), `t.yaml:14:5: model t tiers: tier "mid" needs a cut-off`, indicator.ErrInvalidDefinition},
-		{"not YAML", "id: [", `t.yaml:1:0: YAML:`, indicator.ErrInvalidDefinition},
+		{"not YAML", "id: [", `t.yaml:1: YAML:`, indicator.ErrInvalidDefinition},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
