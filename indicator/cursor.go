@@ -99,6 +99,7 @@ type cursor struct {
 	memo   []memoised // per expression of the set
 	vecs   []vecMemo  // per expression of the set: its vector, for vectorised ones
 	temps  []bitvec   // scratch of vectorised && and ||
+	counts []int64    // per expression: evaluations, when WithStats asks
 	slots  []int      // the current event index of each native comprehension variable
 	bufs   [][]int    // the events kept by each native filter
 }
@@ -272,6 +273,9 @@ func (c *cursor) compute(i int) *memoised {
 	}
 	e := &c.set.exprs[i]
 	m.gen, m.val, m.err = c.row.gen, nil, nil
+	if c.counts != nil {
+		c.counts[i]++
+	}
 	switch n := &e.native; n.kind {
 	case KindInvalid:
 		m.val, _, m.err = e.prog.Eval(c)

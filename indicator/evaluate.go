@@ -28,6 +28,7 @@ type evalConfig struct {
 	workers   int
 	progress  func(read int64)
 	maxErrors int
+	stats     *Stats
 }
 
 // WithParams sets parameter values by name. Values are Go values of the
@@ -54,6 +55,27 @@ func WithProgress(f func(read int64)) EvalOption {
 // counted regardless.
 func WithMaxErrors(n int) EvalOption {
 	return func(c *evalConfig) { c.maxErrors = n }
+}
+
+// Stats says what an evaluation did, for tuning definitions and for tests
+// of the engine's promises; WithStats fills one.
+type Stats struct {
+	// Records is the number of records read.
+	Records int64 `json:"records"`
+	// Evaluations counts, per definition name, how many times the
+	// definition was evaluated. Definitions are memoised per record (and
+	// per period of a series), so a count never exceeds Records times the
+	// number of periods. A definition no criterion needed on a record is
+	// not evaluated for it, and a simple boolean one computed for a whole
+	// batch as a bit vector is counted only for the records that read it
+	// one by one.
+	Evaluations map[string]int64 `json:"evaluations"`
+}
+
+// WithStats makes the evaluation fill *s when it succeeds. Counting costs
+// an increment per evaluated expression.
+func WithStats(s *Stats) EvalOption {
+	return func(c *evalConfig) { c.stats = s }
 }
 
 // job is one batch and the index of its first record in the source.
@@ -102,6 +124,11 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 	var wg sync.WaitGroup
 	for i := range workers {
 		workers[i] = newWorker(s, paramSets, cfg.maxErrors)
+		if cfg.stats != nil {
+			for _, c := range workers[i].curs {
+				c.counts = make([]int64, len(s.exprs))
+			}
+		}
 		wg.Add(1)
 		go func(w *worker) {
 			defer wg.Done()
@@ -130,6 +157,9 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 	if readErr != nil {
 		return nil, 0, readErr
 	}
+	if cfg.stats != nil {
+		s.fillStats(cfg.stats, read, workers)
+	}
 	total := workers[0]
 	for _, w := range workers[1:] {
 		total.merge(w)
@@ -140,6 +170,21 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 		}
 	}
 	return total.tallies, read, nil
+}
+
+// fillStats sums the workers' evaluation counts per definition.
+func (s *Set) fillStats(st *Stats, read int64, workers []*worker) {
+	st.Records = read
+	st.Evaluations = make(map[string]int64, len(s.defExpr))
+	for d, e := range s.defExpr {
+		var n int64
+		for _, w := range workers {
+			for _, c := range w.curs {
+				n += c.counts[e]
+			}
+		}
+		st.Evaluations[s.spec.Definitions[d].Name] = n
+	}
 }
 
 // feed reads batches from src and hands them to the workers.

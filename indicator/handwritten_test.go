@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openhpi/hpi/indicator"
@@ -414,4 +415,24 @@ func benchSize(b *testing.B) int {
 		return n
 	}
 	return 1_000_000
+}
+
+// Every definition of the quickstart set is evaluated at most once per
+// record however many indicators and stratifiers read it; those the first
+// criterion of every record reads (has_diabetes through DM-HBA1C's initial
+// population, age_band through every stratified indicator) exactly once.
+func TestQuickstart_DefinitionsOncePerRecord(t *testing.T) {
+	set := loadQuickstart(t)
+	_, batches := population(t, set, 5_000)
+	var st indicator.Stats
+	_, err := set.Evaluate(context.Background(), indicator.Batches(batches...), indicator.WithStats(&st), indicator.WithWorkers(2))
+	require.NoError(t, err)
+	require.Equal(t, int64(5_000), st.Records)
+	require.Len(t, st.Evaluations, len(set.Spec().Definitions))
+	for name, n := range st.Evaluations {
+		assert.LessOrEqual(t, n, st.Records, name)
+	}
+	assert.Equal(t, st.Records, st.Evaluations["has_diabetes"])
+	assert.Equal(t, st.Records, st.Evaluations["age_band"])
+	assert.Less(t, st.Evaluations["hba1c_readings"], st.Records, "read only for people with diabetes")
 }
