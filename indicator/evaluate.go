@@ -119,9 +119,7 @@ func newEvalConfig(opts []EvalOption) evalConfig {
 func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets [][]ref.Val) ([][]*indicatorTally, int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan job, cfg.workers)
 	workers := make([]*worker, cfg.workers)
-	var wg sync.WaitGroup
 	for i := range workers {
 		workers[i] = newWorker(s, paramSets, cfg.maxErrors)
 		if cfg.stats != nil {
@@ -129,23 +127,46 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 				c.counts = make([]int64, len(s.exprs))
 			}
 		}
-		wg.Add(1)
-		go func(w *worker) {
-			defer wg.Done()
-			defer func() {
-				// A panic inside CEL or a bug must not crash the caller's
-				// process: it becomes the evaluation's error.
-				if p := recover(); p != nil {
-					w.err = fmt.Errorf("indicator: internal error evaluating a record: %v", p)
-					cancel()
+	}
+	var read int64
+	var readErr error
+	if len(workers) == 1 {
+		// One worker evaluates on the reading goroutine: handing each
+		// batch to another goroutine would cost more than evaluating a
+		// batch of simple criteria.
+		w := workers[0]
+		read, readErr = s.feed(ctx, src, func(j job) error {
+			if !w.safeBatch(ctx, j) {
+				return w.err
+			}
+			return nil
+		}, cfg.progress)
+	} else {
+		jobs := make(chan job, cfg.workers)
+		var wg sync.WaitGroup
+		for _, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					if !w.safeBatch(ctx, j) {
+						cancel()
+						return
+					}
 				}
 			}()
-			w.run(ctx, jobs)
-		}(workers[i])
+		}
+		read, readErr = s.feed(ctx, src, func(j job) error {
+			select {
+			case jobs <- j:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, cfg.progress)
+		close(jobs)
+		wg.Wait()
 	}
-	read, readErr := s.feed(ctx, src, jobs, cfg.progress)
-	close(jobs)
-	wg.Wait()
 	for _, w := range workers {
 		if w.err != nil {
 			return nil, 0, w.err
@@ -187,11 +208,14 @@ func (s *Set) fillStats(st *Stats, read int64, workers []*worker) {
 	}
 }
 
-// feed reads batches from src and hands them to the workers.
-func (s *Set) feed(ctx context.Context, src Source, jobs chan<- job, progress func(int64)) (int64, error) {
+// feed reads batches from src and hands each to deliver.
+func (s *Set) feed(ctx context.Context, src Source, deliver func(job) error, progress func(int64)) (int64, error) {
 	var read int64
 	var checked *Schema
 	for src.Next(ctx) {
+		if err := ctx.Err(); err != nil { // a source may ignore ctx
+			return read, err
+		}
 		b := src.Batch()
 		if b == nil {
 			continue
@@ -199,10 +223,8 @@ func (s *Set) feed(ctx context.Context, src Source, jobs chan<- job, progress fu
 		if err := s.check(b, &checked); err != nil {
 			return read, err
 		}
-		select {
-		case jobs <- job{batch: b, first: read}:
-		case <-ctx.Done():
-			return read, ctx.Err()
+		if err := deliver(job{batch: b, first: read}); err != nil {
+			return read, err
 		}
 		read += int64(b.n)
 		if progress != nil {
@@ -382,28 +404,41 @@ func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
 // its context, so that cancellation is prompt even within a large batch.
 const cancelCheckRows = 256
 
-func (w *worker) run(ctx context.Context, jobs <-chan job) {
-	for j := range jobs {
-		w.row.enter(j.batch)
-		pending := false
+// safeBatch evaluates one batch; a panic inside CEL or a bug must not
+// crash the caller's process: it becomes w.err and safeBatch returns false.
+func (w *worker) safeBatch(ctx context.Context, j job) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.err = fmt.Errorf("indicator: internal error evaluating a record: %v", p)
+			ok = false
+		}
+	}()
+	w.batch(ctx, j)
+	return true
+}
+
+// batch evaluates every record of one batch into w's tallies: first the
+// indicators that bit vectors tally at once, then record by record.
+func (w *worker) batch(ctx context.Context, j job) {
+	w.row.enter(j.batch)
+	pending := false
+	for p, cur := range w.curs {
+		w.cur = cur
+		for k, ind := range w.set.indicators {
+			w.done[p][k] = ind.batched && w.tallyBatch(ind, w.tallies[p][k])
+			pending = pending || !w.done[p][k]
+		}
+	}
+	for i := 0; pending && i < j.batch.n; i++ {
+		if i%cancelCheckRows == 0 && ctx.Err() != nil {
+			break
+		}
+		w.row.at(i)
 		for p, cur := range w.curs {
 			w.cur = cur
 			for k, ind := range w.set.indicators {
-				w.done[p][k] = ind.batched && w.tallyBatch(ind, w.tallies[p][k])
-				pending = pending || !w.done[p][k]
-			}
-		}
-		for i := 0; pending && i < j.batch.n; i++ {
-			if i%cancelCheckRows == 0 && ctx.Err() != nil {
-				break
-			}
-			w.row.at(i)
-			for p, cur := range w.curs {
-				w.cur = cur
-				for k, ind := range w.set.indicators {
-					if !w.done[p][k] {
-						w.record(ind, w.tallies[p][k], j.first+int64(i))
-					}
+				if !w.done[p][k] {
+					w.record(ind, w.tallies[p][k], j.first+int64(i))
 				}
 			}
 		}

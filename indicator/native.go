@@ -944,7 +944,7 @@ func fusedOrdering(fn string, l, r native) (native, bool) {
 			return false, nullError(col)
 		}
 		return test(col.ints[c.row.i]), nil
-	}, vec: fieldVec(i, intBits(fn, lit))}, true
+	}, vec: fieldVec(i, intCompare{fn, lit}.fill)}, true
 }
 
 // fusedStringEquality compiles a string field compared with a string
@@ -963,7 +963,7 @@ func fusedStringEquality(eq bool, l, r native) (native, bool) {
 			return false, nullError(col)
 		}
 		return test(col.strs[c.row.i]), nil
-	}, vec: fieldVec(i, stringBits(eq, lit))}, true
+	}, vec: fieldVec(i, stringEquality{eq, lit}.fill)}, true
 }
 
 // equality compiles == and != between operands of the same kind; a NaN is

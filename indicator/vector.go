@@ -125,47 +125,56 @@ func boolBits(col *column, n int, val []uint64) {
 	}
 }
 
-// intBits compares int values with lit: op is one of <, <=, >, >=.
-func intBits(op string, lit int64) func(col *column, n int, val []uint64) {
-	return func(col *column, n int, val []uint64) {
-		vals := col.ints[:n]
-		for w := range val {
-			var word uint64
-			chunk := vals[w*64 : min(w*64+64, n)]
-			switch op {
-			case operators.Less:
-				for k, v := range chunk {
-					word |= b2u(v < lit) << k
-				}
-			case operators.LessEquals:
-				for k, v := range chunk {
-					word |= b2u(v <= lit) << k
-				}
-			case operators.Greater:
-				for k, v := range chunk {
-					word |= b2u(v > lit) << k
-				}
-			case operators.GreaterEquals:
-				for k, v := range chunk {
-					word |= b2u(v >= lit) << k
-				}
+// intCompare compares int values with lit: op is one of <, <=, >, >=.
+// The fill functions are methods, not closures, so that the compiler
+// inlines b2u into their loops.
+type intCompare struct {
+	op  string
+	lit int64
+}
+
+func (t intCompare) fill(col *column, n int, val []uint64) {
+	vals, lit := col.ints[:n], t.lit
+	for w := range val {
+		var word uint64
+		chunk := vals[w*64 : min(w*64+64, n)]
+		switch t.op {
+		case operators.Less:
+			for k, v := range chunk {
+				word |= b2u(v < lit) << k
 			}
-			val[w] = word
+		case operators.LessEquals:
+			for k, v := range chunk {
+				word |= b2u(v <= lit) << k
+			}
+		case operators.Greater:
+			for k, v := range chunk {
+				word |= b2u(v > lit) << k
+			}
+		case operators.GreaterEquals:
+			for k, v := range chunk {
+				word |= b2u(v >= lit) << k
+			}
 		}
+		val[w] = word
 	}
 }
 
-// stringBits tests string values for equality (eq) or inequality with lit.
-func stringBits(eq bool, lit string) func(col *column, n int, val []uint64) {
-	return func(col *column, n int, val []uint64) {
-		vals := col.strs[:n]
-		for w := range val {
-			var word uint64
-			for k, v := range vals[w*64 : min(w*64+64, n)] {
-				word |= b2u((v == lit) == eq) << k
-			}
-			val[w] = word
+// stringEquality tests string values for equality (eq) or inequality
+// with lit.
+type stringEquality struct {
+	eq  bool
+	lit string
+}
+
+func (t stringEquality) fill(col *column, n int, val []uint64) {
+	vals, lit, eq := col.strs[:n], t.lit, t.eq
+	for w := range val {
+		var word uint64
+		for k, v := range vals[w*64 : min(w*64+64, n)] {
+			word |= b2u((v == lit) == eq) << k
 		}
+		val[w] = word
 	}
 }
 
