@@ -17,7 +17,8 @@ import (
 // columns, so that such criteria run without boxing values or walking
 // cel-go's interpreter: literals, scalar fields, parameters and
 // definitions, boolean logic, comparisons, arithmetic, the conditional,
-// has(), membership in a value set, and over event lists exists, all,
+// has(), membership in a value set or a list of string literals, and over
+// event lists exists, all,
 // filter, size, indexing and map(...).sum(). Anything else keeps the cel-go
 // program. The closures reproduce CEL's semantics, errors included: && and
 // || absorb an error when the other side decides the result; a null field,
@@ -689,31 +690,63 @@ func (nc nativeCompiler) sumOfMap(target ast.Expr) (native, bool) {
 // in compiles `x in valuesets.name` for a string x.
 func (nc nativeCompiler) in(args []ast.Expr) (native, bool) {
 	x, ok := nc.expr(args[0])
-	set := args[1]
-	if !ok || x.kind != KindString || set.Kind() != ast.SelectKind {
+	if !ok || x.kind != KindString {
 		return native{}, false
 	}
-	sel := set.AsSelect()
-	if sel.IsTestOnly() || sel.Operand().Kind() != ast.IdentKind || sel.Operand().AsIdent() != "valuesets" {
-		return native{}, false
-	}
-	ft, ok := nc.c.set.valueSets.typ.fields[sel.FieldName()]
+	index, ok := nc.stringSet(args[1])
 	if !ok {
 		return native{}, false
 	}
-	v, err := ft.GetFrom(nil)
-	if err != nil {
-		return native{}, false
-	}
-	index := v.(*valueSet).index
-	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+	n := native{kind: KindBool, b: func(c *cursor) (bool, error) {
 		s, err := x.s(c)
 		if err != nil {
 			return false, err
 		}
 		_, in := index[s]
 		return in, nil
-	}}, true
+	}}
+	if x.column > 0 {
+		n.vec = fieldVec(x.column-1, stringMembership(index).fill)
+	}
+	return n, true
+}
+
+// stringSet returns the members of a value set (valuesets.name) or of a
+// list of string literals (["E10", "E11"]).
+func (nc nativeCompiler) stringSet(e ast.Expr) (map[string]struct{}, bool) {
+	switch e.Kind() {
+	case ast.ListKind:
+		if len(e.AsList().Elements()) == 0 {
+			return nil, false // cel-go answers x in [] without evaluating x: leave it to cel-go
+		}
+		index := map[string]struct{}{}
+		for _, el := range e.AsList().Elements() {
+			if el.Kind() != ast.LiteralKind {
+				return nil, false
+			}
+			s, ok := el.AsLiteral().(types.String)
+			if !ok {
+				return nil, false
+			}
+			index[string(s)] = struct{}{}
+		}
+		return index, true
+	case ast.SelectKind:
+		sel := e.AsSelect()
+		if sel.IsTestOnly() || sel.Operand().Kind() != ast.IdentKind || sel.Operand().AsIdent() != "valuesets" {
+			return nil, false
+		}
+		ft, ok := nc.c.set.valueSets.typ.fields[sel.FieldName()]
+		if !ok {
+			return nil, false
+		}
+		v, err := ft.GetFrom(nil)
+		if err != nil {
+			return nil, false
+		}
+		return v.(*valueSet).index, true
+	}
+	return nil, false
 }
 
 // logical follows CEL: false && error is false, true || error is true.

@@ -71,7 +71,7 @@ func (g exprGen) expr(kind string, depth int) string {
 			}
 			return "(" + g.expr(k, d) + " " + g.pick("<", "<=", ">", ">=") + " " + g.expr(k, d) + ")"
 		case 5:
-			return "(" + g.expr("string", d) + " in valuesets.vs)"
+			return "(" + g.expr("string", d) + " in " + g.pick("valuesets.vs", `["a", "E11", ""]`, "[]") + ")"
 		case 6:
 			return "has(rec." + g.pick("j", "e", "u", "c", "w", "i") + ")"
 		case 7:

@@ -178,6 +178,21 @@ func (t stringEquality) fill(col *column, n int, val []uint64) {
 	}
 }
 
+// stringMembership tests string values for membership of a set.
+type stringMembership map[string]struct{}
+
+func (t stringMembership) fill(col *column, n int, val []uint64) {
+	vals := col.strs[:n]
+	for w := range val {
+		var word uint64
+		for k, v := range vals[w*64 : min(w*64+64, n)] {
+			_, in := t[v]
+			word |= b2u(in) << k
+		}
+		val[w] = word
+	}
+}
+
 // presentVec is has(unit.field) over top-level column i.
 func presentVec(i int) vecFn {
 	return func(c *cursor, b *Batch, out *bitvec) {

@@ -13,7 +13,7 @@ import (
 // over nativeSchema's fields (c, j and u are nullable) and a definition.
 func vecExpr(r *rand.Rand, depth int) string {
 	if depth == 0 || r.IntN(3) == 0 {
-		leaves := []string{"i >= 2", "i < 1", "7 > i", "s == \"a\"", "s != \"E11\"", "\"b\" == s", "b", "c", "has(rec.j)", "has(rec.u)", "j > 2", "j <= 0", "u == \"b\"", "flag2", "!b"}
+		leaves := []string{"i >= 2", "i < 1", "7 > i", "s == \"a\"", "s != \"E11\"", "\"b\" == s", "b", "c", "has(rec.j)", "has(rec.u)", "j > 2", "j <= 0", "u == \"b\"", "flag2", "!b", `s in ["a", "b"]`, `u in valuesets.vs`}
 		return leaves[r.IntN(len(leaves))]
 	}
 	switch r.IntN(3) {
