@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/openhpi/hpi/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -32,10 +33,10 @@ func needNode(t *testing.T) string {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node not found: install Node.js 20+ and run `npm ci --prefix dashboardspec/testdata/node` to run the Vega-Lite, JSON Schema and browser checks")
+		testenv.Missing(t, "node not found: install Node.js 20+ and run `npm ci --prefix dashboardspec/testdata/node` to run the Vega-Lite, JSON Schema and browser checks")
 	}
 	if _, err := os.Stat(filepath.Join(harness, "node_modules", "vega-lite", "package.json")); err != nil {
-		t.Skip("the Node harness is not installed: run `npm ci --prefix dashboardspec/testdata/node` (.ci/run does)")
+		testenv.Missing(t, "the Node harness is not installed: run `npm ci --prefix dashboardspec/testdata/node` (.ci/run does)")
 	}
 	return node
 }
@@ -190,7 +191,7 @@ func TestHTML_RendersInChromium(t *testing.T) {
 	needNode(t)
 	chromium := "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("/usr/bin/chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser test")
+		testenv.Missing(t, "/usr/bin/chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser test")
 	}
 	vendor := filepath.Join(harness, "node_modules")
 	scripts := map[string]string{

@@ -1,0 +1,7 @@
+package framework
+
+import "time"
+
+type timeT = time.Time
+
+func parseDate(s string) (time.Time, error) { return time.Parse("2006-01-02", s) }
