@@ -6,7 +6,55 @@ import (
 	"strings"
 
 	"github.com/openhpi/hpi/dashboardspec"
+	"github.com/openhpi/hpi/logicmodel"
 )
+
+// AttachLogicModel attaches the scorecard's report to a logic model (see
+// logicmodel.Model.Attach), keeps the statuses in the scorecard
+// (LogicModel) and returns them; Dashboard then ends with the chain, each
+// element with its status.
+func (s *Scorecard) AttachLogicModel(m *logicmodel.Model, opts ...logicmodel.AttachOption) (*logicmodel.Status, error) {
+	if s.Report == nil {
+		return nil, fmt.Errorf("framework %s: the scorecard has no report to attach to a logic model", s.Framework)
+	}
+	st, err := m.Attach(s.Report, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("framework %s: logic model %s: %w", s.Framework, m.ID, err)
+	}
+	s.LogicModel, s.logicModel = st, m
+	return st, nil
+}
+
+// logicPanel is a logic model with its statuses as a dashboard panel.
+func logicPanel(m *logicmodel.Model, st *logicmodel.Status, source string) dashboardspec.LogicModelInput {
+	cols := m.Columns
+	if cols == nil {
+		cols = m.Layout.Columns()
+	}
+	title := map[string]string{}
+	var lm dashboardspec.LogicModel
+	for _, c := range cols {
+		title[c.ID] = c.Title
+		lm.Columns = append(lm.Columns, c.Title)
+	}
+	status := map[logicmodel.State]string{logicmodel.OnTrack: "green", logicmodel.OffTrack: "red", logicmodel.NoData: "unknown"}
+	for _, e := range m.Elements {
+		el := dashboardspec.LogicElement{ID: e.ID, Label: e.Text, Column: title[e.Column], Status: status[st.State(e.ID)]}
+		for _, ref := range e.Indicators {
+			el.Indicators = append(el.Indicators, ref.ID)
+		}
+		lm.Elements = append(lm.Elements, el)
+	}
+	for _, l := range m.Links {
+		lm.Links = append(lm.Links, dashboardspec.LogicLink{From: l.From, To: l.To, Assumption: strings.Join(l.Assumptions, ", ")})
+	}
+	lm.Statuses = map[string]string{"green": "on track", "red": "off track", "unknown": "no data"}
+	title0 := m.Title
+	if title0 == "" {
+		title0 = m.ID
+	}
+	return dashboardspec.LogicModelInput{ID: m.ID, Title: title0, Model: lm, Provenance: dashboardspec.Provenance{Source: source}}
+}
 
 // Dashboard builds a dashboardspec dashboard of the scorecard: an
 // overview with the scorecard as a table (each node with its roll-up of
@@ -64,6 +112,10 @@ func (s *Scorecard) Dashboard(opts ...dashboardspec.Option) (*dashboardspec.Dash
 				return nil, fmt.Errorf("framework %s: indicator %s: %w", s.Framework, id, err)
 			}
 		}
+	}
+	if s.logicModel != nil {
+		b.AddSection("Logic model")
+		b.AddLogicModel(logicPanel(s.logicModel, s.LogicModel, "framework "+s.Framework+" report"))
 	}
 	d, err := b.Dashboard()
 	if err != nil {

@@ -127,5 +127,6 @@
 // Scorecard.Dashboard builds a dashboardspec dashboard: the scorecard as a
 // table, then a section per top-level node with a tile per headline
 // indicator, its charts, the funnel of areas and the SPC chart of its
-// trend.
+// trend, and, when AttachLogicModel attached one, the logic model with the
+// status of each element.
 package framework

@@ -12,6 +12,7 @@ import (
 	"github.com/openhpi/hpi/indicator"
 	"github.com/openhpi/hpi/indicator/spc"
 	"github.com/openhpi/hpi/indicator/stats"
+	"github.com/openhpi/hpi/logicmodel"
 )
 
 // Scorecard is a framework's indicators evaluated and rolled up to its
@@ -32,6 +33,10 @@ type Scorecard struct {
 	Report *indicator.Report `json:"-"`
 	// Series is the series the trends come from, or nil.
 	Series *indicator.Series `json:"-"`
+	// LogicModel holds the statuses of the logic model attached with
+	// AttachLogicModel, or nil.
+	LogicModel *logicmodel.Status `json:"logic_model,omitempty"`
+	logicModel *logicmodel.Model
 }
 
 // NodeScore is one node of the scorecard, in tree order.
