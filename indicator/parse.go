@@ -100,10 +100,11 @@ func (p *parser) yamlError(err error) {
 	}
 	for _, m := range msgs {
 		pos := Position{File: p.file}
+		m = strings.TrimPrefix(m, "yaml: ")
 		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
 			pos.Line, _ = strconv.Atoi(sub[1])
+			m = strings.TrimPrefix(m, sub[0]+": ") // the position says it
 		}
-		m = strings.TrimPrefix(m, "yaml: ")
 		p.diags = append(p.diags, Diagnostic{Pos: pos, Class: ErrInvalidDefinition, Message: "YAML: " + m})
 	}
 }
