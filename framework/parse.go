@@ -3,14 +3,14 @@ package framework
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/internal/yamlsrc"
 
 	"github.com/openhpi/hpi/indicator"
 )
@@ -63,64 +63,17 @@ type compositeSpec struct {
 // parser walks the YAML nodes of one framework file, collecting every
 // problem as a positioned diagnostic.
 type parser struct {
-	file  string
-	lines []string
+	yamlsrc.File
 	owner string
 	diags indicator.Diagnostics
 }
 
-func (p *parser) pos(n *yaml.Node) indicator.Position {
-	return indicator.Position{File: p.file, Line: n.Line, Column: n.Column}
-}
-
-func (p *parser) line(n int) string {
-	if n < 1 || n > len(p.lines) {
-		return ""
-	}
-	return strings.TrimRight(p.lines[n-1], "\r")
-}
-
 func (p *parser) diag(pos indicator.Position, field string, class error, format string, args ...any) {
-	p.diags = append(p.diags, indicator.Diagnostic{
-		Pos: pos, Owner: p.owner, Field: field, Class: class,
-		Message: fmt.Sprintf(format, args...), Line: p.line(pos.Line),
-	})
+	p.diags = append(p.diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
-	p.diag(p.pos(n), field, indicator.ErrInvalidDefinition, format, args...)
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-func (p *parser) yamlError(err error) {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	for _, m := range msgs {
-		pos := indicator.Position{File: p.file}
-		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-		}
-		p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Class: indicator.ErrInvalidDefinition,
-			Message: "YAML: " + strings.TrimPrefix(m, "yaml: ")})
-	}
-}
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "nothing"
+	p.diag(p.Pos(n), field, indicator.ErrInvalidDefinition, format, args...)
 }
 
 func (p *parser) isMapping(n *yaml.Node, field string) bool {
@@ -130,7 +83,7 @@ func (p *parser) isMapping(n *yaml.Node, field string) bool {
 	case yaml.AliasNode:
 		p.errorf(n, field, "YAML aliases are not supported")
 	default:
-		p.errorf(n, field, "want a mapping, got %s", nodeKind(n))
+		p.errorf(n, field, "want a mapping, got %s", yamlsrc.Kind(n))
 	}
 	return false
 }
@@ -185,7 +138,7 @@ func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node {
 
 func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, field, "want a list, got %s", nodeKind(n))
+		p.errorf(n, field, "want a list, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	return n.Content
@@ -193,7 +146,7 @@ func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
 
 func (p *parser) str(n *yaml.Node, field string, dst *string) {
 	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, field, "want a string, got %s", nodeKind(n))
+		p.errorf(n, field, "want a string, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst = n.Value
@@ -230,7 +183,7 @@ func isID(s string) bool {
 func (p *parser) float(n *yaml.Node, field string, dst *float64) bool {
 	v, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || v != v {
-		p.errorf(n, field, "want a number, got %s", nodeKind(n))
+		p.errorf(n, field, "want a number, got %s", yamlsrc.Kind(n))
 		return false
 	}
 	*dst = v
@@ -240,7 +193,7 @@ func (p *parser) float(n *yaml.Node, field string, dst *float64) bool {
 func (p *parser) int(n *yaml.Node, field string, dst *int) {
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil {
-		p.errorf(n, field, "want an integer, got %s", nodeKind(n))
+		p.errorf(n, field, "want an integer, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst = v
@@ -248,8 +201,8 @@ func (p *parser) int(n *yaml.Node, field string, dst *int) {
 
 // parse reads a framework file into a spec.
 func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
-	p := &parser{file: file, lines: strings.Split(string(data), "\n"), owner: "framework"}
-	s := &spec{file: file, lines: p.lines}
+	p := &parser{File: yamlsrc.NewFile(file, data), owner: "framework"}
+	s := &spec{file: file, lines: p.Lines()}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", indicator.ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
 		return nil, p.diags
@@ -259,7 +212,7 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
 		} else {
-			p.yamlError(err)
+			p.diags = append(p.diags, p.SyntaxErrors(err)...)
 		}
 		return nil, p.diags
 	}
@@ -268,7 +221,7 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 		return nil, p.diags
 	}
 	root := doc.Content[0]
-	s.pos = p.pos(root)
+	s.pos = p.Pos(root)
 	if root.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			if root.Content[i].Value == "id" && root.Content[i+1].Kind == yaml.ScalarNode {
@@ -284,7 +237,7 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 		"citation":    func(_, v *yaml.Node) { p.str(v, "citation", &s.citation) },
 		"extends": func(_, v *yaml.Node) {
 			p.ident(v, "extends", &s.extends)
-			s.extendsPos = p.pos(v)
+			s.extendsPos = p.Pos(v)
 		},
 		"facets": func(_, v *yaml.Node) { s.facets = p.facets(v) },
 		"nodes": func(_, v *yaml.Node) {
@@ -316,19 +269,19 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 					continue
 				}
 				if path != "" {
-					s.setFiles = append(s.setFiles, setRef{path: path, pos: p.pos(it)})
+					s.setFiles = append(s.setFiles, setRef{path: path, pos: p.Pos(it)})
 				}
 			}
 		},
 		"set": func(k, v *yaml.Node) {
 			if p.isMapping(v, "set") {
 				s.inline = p.extract(root, k, v)
-				s.inlinePos = p.pos(v)
+				s.inlinePos = p.Pos(v)
 			}
 		},
 		"attach": func(_, v *yaml.Node) {
 			for _, kv := range p.pairs(v, "attach") {
-				a := attachment{pos: p.pos(kv[0])}
+				a := attachment{pos: p.Pos(kv[0])}
 				p.ident(kv[0], "attach", &a.node)
 				a.refs = p.refs(kv[1], "attach")
 				s.attach = append(s.attach, a)
@@ -345,25 +298,25 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 // of the top-level key k blanked, so that indicator.Parse reads the inline
 // set with the file's own lines and columns.
 func (p *parser) extract(root, k, v *yaml.Node) []byte {
-	end := len(p.lines)
+	end := len(p.Lines())
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i] == k && i+2 < len(root.Content) {
 			end = root.Content[i+2].Line - 1
 		}
 	}
-	out := make([]string, len(p.lines))
-	for i := range p.lines {
+	out := make([]string, len(p.Lines()))
+	for i := range p.Lines() {
 		n := i + 1
 		switch {
 		case n < v.Line || n > end:
 		case n == v.Line:
-			r := []rune(p.lines[i])
+			r := []rune(p.Lines()[i])
 			for j := 0; j < v.Column-1 && j < len(r); j++ {
 				r[j] = ' '
 			}
 			out[i] = string(r)
 		default:
-			out[i] = p.lines[i]
+			out[i] = p.Lines()[i]
 		}
 	}
 	return []byte(strings.Join(out, "\n"))
@@ -373,7 +326,7 @@ func (p *parser) facets(n *yaml.Node) []Facet {
 	var out []Facet
 	for _, kv := range p.pairs(n, "facets") {
 		k, v := kv[0], kv[1]
-		f := Facet{Pos: p.pos(k)}
+		f := Facet{Pos: p.Pos(k)}
 		p.ident(k, "facets", &f.ID)
 		field := "facets." + k.Value
 		values := func(x *yaml.Node) {
@@ -423,7 +376,7 @@ func (p *parser) facetValues(n *yaml.Node, field string) map[string]string {
 }
 
 func (p *parser) node(n *yaml.Node) Node {
-	nd := Node{Pos: p.pos(n)}
+	nd := Node{Pos: p.Pos(n)}
 	p.fields(n, "nodes", map[string]func(k, v *yaml.Node){
 		"id":          func(_, v *yaml.Node) { p.ident(v, "nodes.id", &nd.ID) },
 		"kind":        func(_, v *yaml.Node) { p.ident(v, "nodes.kind", &nd.Kind) },
@@ -445,7 +398,7 @@ func (p *parser) node(n *yaml.Node) Node {
 func (p *parser) refs(n *yaml.Node, field string) []Ref {
 	var out []Ref
 	for _, it := range p.items(n, field) {
-		r := Ref{Role: Headline, Weight: 1, Pos: p.pos(it)}
+		r := Ref{Role: Headline, Weight: 1, Pos: p.Pos(it)}
 		if it.Kind == yaml.ScalarNode {
 			p.ident(it, field, &r.Indicator)
 			if r.Indicator != "" {
@@ -486,7 +439,7 @@ func (p *parser) refs(n *yaml.Node, field string) []Ref {
 }
 
 func (p *parser) link(n *yaml.Node) Link {
-	l := Link{Pos: p.pos(n)}
+	l := Link{Pos: p.Pos(n)}
 	p.fields(n, "links", map[string]func(k, v *yaml.Node){
 		"from":        func(_, v *yaml.Node) { p.ident(v, "links.from", &l.From) },
 		"to":          func(_, v *yaml.Node) { p.ident(v, "links.to", &l.To) },
@@ -499,7 +452,7 @@ func (p *parser) link(n *yaml.Node) Link {
 }
 
 func (p *parser) crosswalk(n *yaml.Node) Crosswalk {
-	c := Crosswalk{Pos: p.pos(n)}
+	c := Crosswalk{Pos: p.Pos(n)}
 	p.fields(n, "crosswalks", map[string]func(k, v *yaml.Node){
 		"node":      func(_, v *yaml.Node) { p.ident(v, "crosswalks.node", &c.Node) },
 		"framework": func(_, v *yaml.Node) { p.ident(v, "crosswalks.framework", &c.Framework) },
@@ -524,7 +477,7 @@ func (p *parser) crosswalk(n *yaml.Node) Crosswalk {
 }
 
 func (p *parser) composite(n *yaml.Node) compositeSpec {
-	c := compositeSpec{Composite: Composite{Pos: p.pos(n)}}
+	c := compositeSpec{Composite: Composite{Pos: p.Pos(n)}}
 	p.fields(n, "composites", map[string]func(k, v *yaml.Node){
 		"id":     func(_, v *yaml.Node) { p.ident(v, "composites.id", &c.ID) },
 		"title":  func(_, v *yaml.Node) { p.str(v, "composites.title", &c.Title) },

@@ -8,12 +8,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/internal/yamlsrc"
 
 	"github.com/openhpi/hpi/indicator"
 )
@@ -60,64 +61,16 @@ func Load(r io.Reader, name string) (*Model, error) {
 // parser walks the YAML nodes of one model, collecting every problem as a
 // positioned diagnostic.
 type parser struct {
-	file  string
-	lines []string
+	yamlsrc.File
 	diags indicator.Diagnostics
 }
 
-func (p *parser) pos(n *yaml.Node) indicator.Position {
-	return indicator.Position{File: p.file, Line: n.Line, Column: n.Column}
-}
-
-func (p *parser) line(n int) string {
-	if n < 1 || n > len(p.lines) {
-		return ""
-	}
-	return strings.TrimRight(p.lines[n-1], "\r")
-}
-
 func (p *parser) diag(pos indicator.Position, owner, field, format string, args ...any) {
-	p.diags = append(p.diags, indicator.Diagnostic{
-		Pos: pos, Owner: owner, Field: field, Class: indicator.ErrInvalidDefinition,
-		Message: fmt.Sprintf(format, args...), Line: p.line(pos.Line),
-	})
+	p.diags = append(p.diags, p.Diagnostic(pos, owner, field, indicator.ErrInvalidDefinition, format, args...))
 }
 
 func (p *parser) errorf(n *yaml.Node, owner, field, format string, args ...any) {
-	p.diag(p.pos(n), owner, field, format, args...)
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlError turns a YAML syntax error into diagnostics; the YAML library
-// reports a line but no column, so the column is 1.
-func (p *parser) yamlError(err error) {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	for _, m := range msgs {
-		pos := indicator.Position{File: p.file, Line: 1, Column: 1}
-		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-		}
-		p.diag(pos, "", "", "YAML: %s", strings.TrimPrefix(m, "yaml: "))
-	}
-}
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "nothing"
+	p.diag(p.Pos(n), owner, field, format, args...)
 }
 
 func (p *parser) isMapping(n *yaml.Node, owner, field string) bool {
@@ -127,7 +80,7 @@ func (p *parser) isMapping(n *yaml.Node, owner, field string) bool {
 	case yaml.AliasNode:
 		p.errorf(n, owner, field, "YAML aliases are not supported")
 	default:
-		p.errorf(n, owner, field, "want a mapping, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want a mapping, got %s", yamlsrc.Kind(n))
 	}
 	return false
 }
@@ -162,7 +115,7 @@ func (p *parser) fields(n *yaml.Node, owner string, handlers map[string]func(*ya
 
 func (p *parser) items(n *yaml.Node, owner, field string) []*yaml.Node {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, owner, field, "want a list, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want a list, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	return n.Content
@@ -170,7 +123,7 @@ func (p *parser) items(n *yaml.Node, owner, field string) []*yaml.Node {
 
 func (p *parser) str(n *yaml.Node, owner, field string, dst *string) bool {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, owner, field, "want a string, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want a string, got %s", yamlsrc.Kind(n))
 		return false
 	}
 	*dst = n.Value
@@ -209,12 +162,12 @@ func (p *parser) ids(n *yaml.Node, owner, field string) []string {
 
 func (p *parser) number(n *yaml.Node, owner, field string) *float64 {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		p.errorf(n, owner, field, "want a number, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want a number, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		p.errorf(n, owner, field, "want a finite number, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want a finite number, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	return &v
@@ -222,7 +175,7 @@ func (p *parser) number(n *yaml.Node, owner, field string) *float64 {
 
 func (p *parser) boolean(n *yaml.Node, owner, field string, dst *bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		p.errorf(n, owner, field, "want true or false, got %s", nodeKind(n))
+		p.errorf(n, owner, field, "want true or false, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst, _ = strconv.ParseBool(strings.ToLower(n.Value))
@@ -231,7 +184,7 @@ func (p *parser) boolean(n *yaml.Node, owner, field string, dst *bool) {
 // id reads a required id and records where it is.
 func (p *parser) id(n *yaml.Node, owner string, dst *string, pos *indicator.Position) {
 	if p.str(n, owner, "id", dst) {
-		*pos = p.pos(n)
+		*pos = p.Pos(n)
 		if strings.TrimSpace(*dst) == "" {
 			p.errorf(n, owner, "id", "empty id")
 		}
@@ -240,7 +193,7 @@ func (p *parser) id(n *yaml.Node, owner string, dst *string, pos *indicator.Posi
 
 // parse reads a model document.
 func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
-	p := &parser{file: file, lines: strings.Split(string(data), "\n")}
+	p := &parser{File: yamlsrc.NewFile(file, data)}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", "", "file larger than %d bytes", maxSourceBytes)
 		return nil, p.diags
@@ -250,7 +203,7 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", "", "empty document")
 		} else {
-			p.yamlError(err)
+			p.diags = append(p.diags, p.SyntaxErrors(err)...)
 		}
 		return nil, p.diags
 	}
@@ -259,7 +212,7 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		return nil, p.diags
 	}
 	root := doc.Content[0]
-	m := &Model{Layout: Kellogg, Pos: p.pos(root)}
+	m := &Model{Layout: Kellogg, Pos: p.Pos(root)}
 	const owner = "model"
 	var columns, layout *yaml.Node
 	var elementCols []*yaml.Node
@@ -377,7 +330,7 @@ func (p *parser) unique(m *Model) {
 
 // element reads one element and returns the node of its column.
 func (p *parser) element(n *yaml.Node) (Element, *yaml.Node) {
-	e := Element{Pos: p.pos(n)}
+	e := Element{Pos: p.Pos(n)}
 	owner := "element"
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -419,7 +372,7 @@ func (p *parser) element(n *yaml.Node) (Element, *yaml.Node) {
 func (p *parser) indicatorRefs(n *yaml.Node, owner string) []IndicatorRef {
 	var out []IndicatorRef
 	for _, it := range p.items(n, owner, "indicators") {
-		r := IndicatorRef{Pos: p.pos(it)}
+		r := IndicatorRef{Pos: p.Pos(it)}
 		if it.Kind == yaml.ScalarNode {
 			p.id(it, owner+" indicators", &r.ID, &r.Pos)
 		} else {
@@ -445,17 +398,17 @@ func (p *parser) indicatorRefs(n *yaml.Node, owner string) []IndicatorRef {
 
 // link reads one link; k is its 1-based place in the list.
 func (p *parser) link(n *yaml.Node, k int) Link {
-	l := Link{Pos: p.pos(n)}
+	l := Link{Pos: p.Pos(n)}
 	owner := fmt.Sprintf("link %d", k)
 	p.fields(n, owner, map[string]func(*yaml.Node){
 		"from": func(v *yaml.Node) {
 			if p.str(v, owner, "from", &l.From) {
-				l.FromPos = p.pos(v)
+				l.FromPos = p.Pos(v)
 			}
 		},
 		"to": func(v *yaml.Node) {
 			if p.str(v, owner, "to", &l.To) {
-				l.ToPos = p.pos(v)
+				l.ToPos = p.Pos(v)
 			}
 		},
 		"assumptions": func(v *yaml.Node) { l.Assumptions = p.ids(v, owner, "assumptions") },
@@ -472,7 +425,7 @@ func (p *parser) link(n *yaml.Node, k int) Link {
 }
 
 func (p *parser) assumption(n *yaml.Node) Assumption {
-	a := Assumption{Pos: p.pos(n)}
+	a := Assumption{Pos: p.Pos(n)}
 	owner := "assumption"
 	p.fields(n, owner, map[string]func(*yaml.Node){
 		"id":       func(v *yaml.Node) { p.id(v, owner, &a.ID, &a.Pos) },
@@ -487,7 +440,7 @@ func (p *parser) assumption(n *yaml.Node) Assumption {
 }
 
 func (p *parser) factor(n *yaml.Node) ExternalFactor {
-	f := ExternalFactor{Pos: p.pos(n)}
+	f := ExternalFactor{Pos: p.Pos(n)}
 	owner := "external factor"
 	p.fields(n, owner, map[string]func(*yaml.Node){
 		"id":   func(v *yaml.Node) { p.id(v, owner, &f.ID, &f.Pos) },

@@ -68,7 +68,7 @@ func TestLoad_Diagnostics(t *testing.T) {
 		want       []string // Diagnostic.Error() first lines, in order
 	}{
 		{"empty", "", []string{"m.yaml:1:1: empty document"}},
-		{"syntax", "id: m\nelements: [\n", []string{"m.yaml:2:1: YAML: line 2: did not find expected node content"}},
+		{"syntax", "id: m\nelements: [\n", []string{"m.yaml:2: YAML: did not find expected node content"}},
 		{"not a mapping", "- a\n", []string{"m.yaml:1:1: model: want a mapping, got a list"}},
 		{"missing id", "title: t\n", []string{"m.yaml:1:1: model id: missing id"}},
 		{"unknown key", "id: m\ncolour: red\n", []string{

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/openhpi/hpi/indicator"
+	"github.com/openhpi/hpi/internal/yamlsrc"
 )
 
 // Model is a loaded risk model or segmentation: checked, lowered to
@@ -34,7 +35,6 @@ type Model struct {
 	ReferenceCases []ReferenceCase
 	Pos            indicator.Position
 
-	lines      []string
 	scoreIsInt bool
 	intPoints  bool // every point is a whole number and the score is their sum: points are CEL ints
 	prefix     string
@@ -88,7 +88,7 @@ func Load(r io.Reader, name string) (*Model, error) {
 		return nil, fmt.Errorf("stratify: reading %s: %w", name, err)
 	}
 	m, diags := parse(name, data)
-	p := &parser{file: name, lines: strings.Split(string(data), "\n"), owner: "model", diags: diags}
+	p := &parser{File: yamlsrc.NewFile(name, data), owner: "model", diags: diags}
 	if m == nil || len(p.diags) > 0 {
 		return nil, diagErr(p.diags)
 	}

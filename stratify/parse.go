@@ -3,15 +3,15 @@ package stratify
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/internal/yamlsrc"
 
 	"github.com/openhpi/hpi/indicator"
 )
@@ -22,64 +22,17 @@ const maxSourceBytes = 4 << 20
 // parser walks the YAML nodes of one model, collecting every problem as a
 // positioned diagnostic.
 type parser struct {
-	file  string
-	lines []string
+	yamlsrc.File
 	owner string // "model <id>"
 	diags indicator.Diagnostics
 }
 
-func (p *parser) pos(n *yaml.Node) indicator.Position {
-	return indicator.Position{File: p.file, Line: n.Line, Column: n.Column}
-}
-
-func (p *parser) line(n int) string {
-	if n < 1 || n > len(p.lines) {
-		return ""
-	}
-	return strings.TrimRight(p.lines[n-1], "\r")
-}
-
 func (p *parser) diag(pos indicator.Position, field string, class error, format string, args ...any) {
-	p.diags = append(p.diags, indicator.Diagnostic{
-		Pos: pos, Owner: p.owner, Field: field, Class: class,
-		Message: fmt.Sprintf(format, args...), Line: p.line(pos.Line),
-	})
+	p.diags = append(p.diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
-	p.diag(p.pos(n), field, indicator.ErrInvalidDefinition, format, args...)
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-func (p *parser) yamlError(err error) {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	for _, m := range msgs {
-		pos := indicator.Position{File: p.file}
-		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-		}
-		p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Class: indicator.ErrInvalidDefinition,
-			Message: "YAML: " + strings.TrimPrefix(m, "yaml: ")})
-	}
-}
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "nothing"
+	p.diag(p.Pos(n), field, indicator.ErrInvalidDefinition, format, args...)
 }
 
 func (p *parser) isMapping(n *yaml.Node, field string) bool {
@@ -89,7 +42,7 @@ func (p *parser) isMapping(n *yaml.Node, field string) bool {
 	case yaml.AliasNode:
 		p.errorf(n, field, "YAML aliases are not supported")
 	default:
-		p.errorf(n, field, "want a mapping, got %s", nodeKind(n))
+		p.errorf(n, field, "want a mapping, got %s", yamlsrc.Kind(n))
 	}
 	return false
 }
@@ -144,7 +97,7 @@ func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node {
 
 func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, field, "want a list, got %s", nodeKind(n))
+		p.errorf(n, field, "want a list, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	return n.Content
@@ -152,7 +105,7 @@ func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
 
 func (p *parser) str(n *yaml.Node, field string, dst *string) {
 	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, field, "want a string, got %s", nodeKind(n))
+		p.errorf(n, field, "want a string, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst = n.Value
@@ -171,12 +124,12 @@ func (p *parser) strs(n *yaml.Node, field string) []string {
 // number reads a finite number.
 func (p *parser) number(n *yaml.Node, field string) (float64, bool) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		p.errorf(n, field, "want a number, got %s", nodeKind(n))
+		p.errorf(n, field, "want a number, got %s", yamlsrc.Kind(n))
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		p.errorf(n, field, "want a finite number, got %s", nodeKind(n))
+		p.errorf(n, field, "want a finite number, got %s", yamlsrc.Kind(n))
 		return 0, false
 	}
 	return v, true
@@ -191,7 +144,7 @@ func (p *parser) numberPtr(n *yaml.Node, field string) *float64 {
 
 func (p *parser) boolean(n *yaml.Node, field string, dst *bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		p.errorf(n, field, "want true or false, got %s", nodeKind(n))
+		p.errorf(n, field, "want true or false, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst, _ = strconv.ParseBool(strings.ToLower(n.Value))
@@ -200,16 +153,16 @@ func (p *parser) boolean(n *yaml.Node, field string, dst *bool) {
 // expr reads a CEL expression and where its text starts.
 func (p *parser) expr(n *yaml.Node, field string, dst *indicator.Expr) {
 	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, field, "want a CEL expression, got %s", nodeKind(n))
+		p.errorf(n, field, "want a CEL expression, got %s", yamlsrc.Kind(n))
 		return
 	}
-	e := indicator.Expr{Text: n.Value, Pos: p.pos(n), Indent: n.Column}
+	e := indicator.Expr{Text: n.Value, Pos: p.Pos(n), Indent: n.Column}
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		e.Pos.Column++
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		e.Pos.Line++
-		l := p.line(e.Pos.Line)
+		l := p.Line(e.Pos.Line)
 		e.Indent = len(l) - len(strings.TrimLeft(l, " ")) + 1
 		e.Pos.Column = e.Indent
 	}
@@ -222,7 +175,7 @@ func (p *parser) expr(n *yaml.Node, field string, dst *indicator.Expr) {
 
 // parse reads a model document.
 func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
-	p := &parser{file: file, lines: strings.Split(string(data), "\n"), owner: "model"}
+	p := &parser{File: yamlsrc.NewFile(file, data), owner: "model"}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", indicator.ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
 		return nil, p.diags
@@ -232,7 +185,7 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
 		} else {
-			p.yamlError(err)
+			p.diags = append(p.diags, p.SyntaxErrors(err)...)
 		}
 		return nil, p.diags
 	}
@@ -241,7 +194,7 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		return nil, p.diags
 	}
 	root := doc.Content[0]
-	m := &Model{Pos: p.pos(root), lines: p.lines}
+	m := &Model{Pos: p.Pos(root)}
 	if root.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			if root.Content[i].Value == "id" && root.Content[i+1].Kind == yaml.ScalarNode {
@@ -285,7 +238,7 @@ func (p *parser) inputs(n *yaml.Node) []Input {
 	var out []Input
 	for _, kv := range p.pairs(n, "inputs") {
 		k, v := kv[0], kv[1]
-		in := Input{Name: k.Value, Pos: p.pos(k)}
+		in := Input{Name: k.Value, Pos: p.Pos(k)}
 		field := "inputs." + k.Value
 		typ := ""
 		if v.Kind == yaml.ScalarNode {
@@ -323,7 +276,7 @@ func (p *parser) components(n *yaml.Node) []Component {
 	var out []Component
 	for _, kv := range p.pairs(n, "components") {
 		k, v := kv[0], kv[1]
-		c := Component{Name: k.Value, Pos: p.pos(k)}
+		c := Component{Name: k.Value, Pos: p.Pos(k)}
 		field := "components." + k.Value
 		hasPoints := false
 		p.fields(v, field, map[string]func(*yaml.Node){
@@ -370,7 +323,7 @@ func (p *parser) components(n *yaml.Node) []Component {
 func (p *parser) bands(n *yaml.Node, field string) []Band {
 	var out []Band
 	for _, it := range p.items(n, field) {
-		b := Band{Pos: p.pos(it)}
+		b := Band{Pos: p.Pos(it)}
 		hasPoints := false
 		bound := func(dst **Bound, inclusive bool, key string) func(*yaml.Node) {
 			return func(x *yaml.Node) {
@@ -405,7 +358,7 @@ func (p *parser) bands(n *yaml.Node, field string) []Band {
 func (p *parser) hierarchies(n *yaml.Node) []Hierarchy {
 	var out []Hierarchy
 	for _, it := range p.items(n, "hierarchies") {
-		h := Hierarchy{Pos: p.pos(it)}
+		h := Hierarchy{Pos: p.Pos(it)}
 		p.fields(it, "hierarchies", map[string]func(*yaml.Node){
 			"severe": func(x *yaml.Node) { p.str(x, "hierarchies.severe", &h.Severe) },
 			"mild":   func(x *yaml.Node) { p.str(x, "hierarchies.mild", &h.Mild) },
@@ -419,7 +372,7 @@ func (p *parser) hierarchies(n *yaml.Node) []Hierarchy {
 }
 
 func (p *parser) logistic(n *yaml.Node) *Logistic {
-	l := &Logistic{Pos: p.pos(n), Coefficients: map[string]float64{}}
+	l := &Logistic{Pos: p.Pos(n), Coefficients: map[string]float64{}}
 	hasIntercept := false
 	p.fields(n, "logistic", map[string]func(*yaml.Node){
 		"intercept": func(x *yaml.Node) {
@@ -444,7 +397,7 @@ func (p *parser) logistic(n *yaml.Node) *Logistic {
 func (p *parser) tiers(n *yaml.Node) []Tier {
 	var out []Tier
 	for _, it := range p.items(n, "tiers") {
-		t := Tier{Pos: p.pos(it)}
+		t := Tier{Pos: p.Pos(it)}
 		from := func(inclusive bool, key string) func(*yaml.Node) {
 			return func(x *yaml.Node) {
 				if t.From != nil {
@@ -472,7 +425,7 @@ func (p *parser) tiers(n *yaml.Node) []Tier {
 func (p *parser) segments(n *yaml.Node) []Segment {
 	var out []Segment
 	for _, it := range p.items(n, "segments") {
-		s := Segment{Pos: p.pos(it)}
+		s := Segment{Pos: p.Pos(it)}
 		p.fields(it, "segments", map[string]func(*yaml.Node){
 			"name": func(x *yaml.Node) { p.str(x, "segments.name", &s.Name) },
 			"when": func(x *yaml.Node) { p.expr(x, "segments.when", &s.When) },
@@ -486,7 +439,7 @@ func (p *parser) segments(n *yaml.Node) []Segment {
 }
 
 func (p *parser) referenceCase(n *yaml.Node, m *Model) ReferenceCase {
-	rc := ReferenceCase{Pos: p.pos(n), Inputs: map[string]any{}}
+	rc := ReferenceCase{Pos: p.Pos(n), Inputs: map[string]any{}}
 	p.fields(n, "reference_cases", map[string]func(*yaml.Node){
 		"name":      func(x *yaml.Node) { p.str(x, "reference_cases.name", &rc.Name) },
 		"source":    func(x *yaml.Node) { p.str(x, "reference_cases.source", &rc.Source) },
@@ -526,7 +479,7 @@ func (p *parser) referenceCase(n *yaml.Node, m *Model) ReferenceCase {
 func (p *parser) inputValue(n *yaml.Node, in *Input) (any, bool) {
 	field := "reference_cases.inputs." + in.Name
 	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, field, "want a %s, got %s", in.Type, nodeKind(n))
+		p.errorf(n, field, "want a %s, got %s", in.Type, yamlsrc.Kind(n))
 		return nil, false
 	}
 	if n.Tag == "!!null" {
@@ -554,6 +507,6 @@ func (p *parser) inputValue(n *yaml.Node, in *Input) (any, bool) {
 			return n.Value, true
 		}
 	}
-	p.errorf(n, field, "want a %s, got %s", in.Type, nodeKind(n))
+	p.errorf(n, field, "want a %s, got %s", in.Type, yamlsrc.Kind(n))
 	return nil, false
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/openhpi/hpi/internal/yamlsrc"
 )
 
 // FuzzParse fuzzes the YAML stage of Load (parse and structural
@@ -32,7 +34,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if len(diags) == 0 && m != nil {
-			p := &parser{file: "fuzz.yaml"}
+			p := &parser{File: yamlsrc.NewFile("fuzz.yaml", data)}
 			m.validate(p)
 		}
 	})
