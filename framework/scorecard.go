@@ -1,7 +1,6 @@
 package framework
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"github.com/openhpi/hpi/indicator"
 	"github.com/openhpi/hpi/indicator/spc"
 	"github.com/openhpi/hpi/indicator/stats"
+	"github.com/openhpi/hpi/internal/stablejson"
 	"github.com/openhpi/hpi/logicmodel"
 )
 
@@ -364,13 +364,7 @@ func (s *Scorecard) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return json.Marshal(v)
+	return stablejson.Canonical(raw)
 }
 
 // WriteJSON writes the scorecard as indented, stable JSON.
@@ -379,11 +373,5 @@ func (s *Scorecard) WriteJSON(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err = w.Write(out.Bytes())
-	return err
+	return stablejson.WriteIndented(w, b)
 }

@@ -1,7 +1,6 @@
 package indicator
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/openhpi/hpi/indicator/stats"
+	"github.com/openhpi/hpi/internal/stablejson"
 )
 
 // Float is a float64 that encodes NaN and infinities as JSON null: an
@@ -336,19 +336,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return canonicalJSON(raw)
-}
-
-// canonicalJSON re-encodes JSON with object keys sorted (encoding/json
-// sorts map keys) while keeping numbers' text as it was.
-func canonicalJSON(raw []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	return json.Marshal(v)
+	return stablejson.Canonical(raw)
 }
 
 // WriteJSON writes the report as indented, stable JSON.
@@ -357,13 +345,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err = w.Write(out.Bytes())
-	return err
+	return stablejson.WriteIndented(w, b)
 }
 
 // csvHeader is the header row written by WriteCSV.

@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/openhpi/hpi/indicator/spc"
+	"github.com/openhpi/hpi/internal/stablejson"
 )
 
 // Period is one period of a series: its label (the x of a chart) and the
@@ -86,7 +87,7 @@ func (s *Series) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return canonicalJSON(raw)
+	return stablejson.Canonical(raw)
 }
 
 // Months returns n consecutive calendar months (UTC) starting with the
