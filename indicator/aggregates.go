@@ -205,4 +205,3 @@ func (t *tally) cell() Cell {
 	}
 	return c
 }
-
