@@ -12,7 +12,7 @@ import (
 	"github.com/openhpi/hpi/internal/synth"
 )
 
-var onePassN = flag.Int("framework.n", 20_000, "patients in TestEvaluate_OnePass (1000000 for the acceptance run)")
+var onePassN = flag.Int("framework.n", 20_000, "patients in TestEvaluate_OnePass and TestEvaluate_EachDefinitionAtMostOncePerRecord (1000000 for the acceptance run)")
 
 // The framework's two indicator sets become one compiled set, and one
 // evaluation reads every record exactly once.

@@ -18,7 +18,7 @@ import (
 // computations means once per record.
 func TestEvaluate_EachDefinitionAtMostOncePerRecord(t *testing.T) {
 	f := loadExample(t)
-	const n = 5000
+	n := *onePassN
 	var st indicator.Stats
 	_, err := f.Evaluate(context.Background(), population(t, f, n), indicator.WithStats(&st))
 	require.NoError(t, err)
