@@ -2,7 +2,6 @@ package framework
 
 import (
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/openhpi/hpi/indicator"
@@ -92,7 +91,7 @@ func (b *builder) mergeSets(s *spec, f *Framework) *indicator.SetSpec {
 				out.ValueSets = append(out.ValueSets, v)
 				continue
 			}
-			if !slices.Equal(out.ValueSets[i].Codes, v.Codes) {
+			if !out.ValueSets[i].Equal(v) {
 				b.errorf(v.Pos, "valuesets", "value set %q differs from the one at %s", v.Name, out.ValueSets[i].Pos)
 			}
 		}

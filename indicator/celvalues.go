@@ -356,19 +356,54 @@ func (it *listIterator) Next() ref.Val {
 	return it.l.at(it.i - 1)
 }
 
-// valueSet is a code list whose membership test is a hash lookup.
+// valueSet is a code list whose membership test is a hash lookup. codes
+// are the distinct codes of every member, in the order written (what CEL
+// sees as a list); index holds them all, for `code in valuesets.x`, which
+// ignores systems. For in_valueset, anySystem holds the codes written
+// without a system and coded the system-qualified ones.
 type valueSet struct {
-	name  string
-	codes []string
-	index map[string]struct{}
+	name      string
+	codes     []string
+	index     map[string]struct{}
+	anySystem map[string]struct{}
+	coded     map[[2]string]struct{}
 }
 
-func newValueSet(name string, codes []string) *valueSet {
-	vs := &valueSet{name: name, codes: codes, index: make(map[string]struct{}, len(codes))}
+func newValueSet(name string, codes []string, concepts []Concept) *valueSet {
+	vs := &valueSet{name: name, index: make(map[string]struct{}, len(codes)+len(concepts)),
+		anySystem: make(map[string]struct{}, len(codes)), coded: make(map[[2]string]struct{}, len(concepts))}
+	add := func(c string) {
+		if _, dup := vs.index[c]; !dup {
+			vs.index[c] = struct{}{}
+			vs.codes = append(vs.codes, c)
+		}
+	}
 	for _, c := range codes {
-		vs.index[c] = struct{}{}
+		add(c)
+		vs.anySystem[c] = struct{}{}
+	}
+	for _, c := range concepts {
+		add(c.Code)
+		if c.System == "" {
+			vs.anySystem[c.Code] = struct{}{}
+		} else {
+			vs.coded[[2]string{c.System, c.Code}] = struct{}{}
+		}
 	}
 	return vs
+}
+
+// containsCoded reports whether the value set has code in system: a member
+// of that system or a member written without a system.
+func (v *valueSet) containsCoded(system, code string) bool {
+	if _, ok := v.anySystem[code]; ok {
+		return true
+	}
+	if len(v.coded) == 0 {
+		return false
+	}
+	_, ok := v.coded[[2]string{system, code}]
+	return ok
 }
 
 func (v *valueSet) ConvertToNative(t reflect.Type) (any, error) {

@@ -75,6 +75,7 @@ type Set struct {
 	temps      int            // vectorised && and ||: a cursor holds one scratch bitvec per node
 	keySpaces  [][]*criterion // the distinct stratifiers, by their components
 	indicators []*compiledIndicator
+	env        *cel.Env // the environment every expression was checked in, definitions declared
 }
 
 // bindingKind says where a CEL variable's value comes from.
@@ -168,6 +169,7 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	if err := c.diags.err(); err != nil {
 		return nil, err
 	}
+	c.set.env = c.env
 	return c.set, nil
 }
 
@@ -228,6 +230,7 @@ func (c *compiler) buildEnv() bool {
 		ext.Lists(),
 	}
 	opts = append(opts, functions()...)
+	opts = append(opts, valueSetFunctions()...)
 	c.env, err = cel.NewEnv(append(opts, vars...)...)
 	if err != nil {
 		c.diag(c.spec.Pos, "set", "", ErrInvalidDefinition, "CEL environment: %v", err)
@@ -279,7 +282,7 @@ func (c *compiler) declareValueSets(prov *provider) *types.Type {
 			continue
 		}
 		seen[vs.Name] = true
-		set := newValueSet(vs.Name, vs.Codes)
+		set := newValueSet(vs.Name, vs.Codes, vs.Concepts)
 		vt.add(vs.Name, types.NewListType(types.StringType),
 			func(any) bool { return true },
 			func(any) (any, error) { return set, nil })
@@ -651,7 +654,7 @@ func textOffset(text string, line, column int) int {
 func (c *compiler) sizes() sizeEstimator {
 	vs := make(map[string]uint64, len(c.spec.ValueSets))
 	for _, v := range c.spec.ValueSets {
-		vs[v.Name] = uint64(len(v.Codes))
+		vs[v.Name] = uint64(len(v.Codes) + len(v.Concepts))
 	}
 	return sizeEstimator{max: c.cfg.maxListSize, valueSets: vs}
 }
@@ -681,6 +684,11 @@ func (s sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 func (s sizeEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
 	if function == "@in" && len(args) == 2 {
 		if p := args[1].Path(); len(p) == 2 && p[0] == "valuesets" {
+			return &cost.CallEstimate{CostEstimate: cost.Estimate{Min: 1, Max: 1}}
+		}
+	}
+	if function == inValueSetFunction && len(args) == 3 {
+		if p := args[2].Path(); len(p) == 2 && p[0] == "valuesets" {
 			return &cost.CallEstimate{CostEstimate: cost.Estimate{Min: 1, Max: 1}}
 		}
 	}

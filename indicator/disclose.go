@@ -97,6 +97,7 @@ func publish(p *disclosure.Policy, s Suppression, e *Estimate, num, den *Float, 
 	}
 	if !s.any() {
 		*num, *den = round(p, *num), round(p, *den)
+		*pops = roundPopulations(p, *pops)
 		return nil
 	}
 	nan := Float(math.NaN())
@@ -104,6 +105,25 @@ func publish(p *disclosure.Policy, s Suppression, e *Estimate, num, den *Float, 
 	e.Note = "suppressed: small numbers"
 	*pops = nil
 	return &s
+}
+
+// roundPopulations rounds every count of the attrition waterfall as the
+// numerator and denominator are, so that no published count is unrounded;
+// a count the policy cannot round withholds the waterfall.
+func roundPopulations(p *disclosure.Policy, pops *Populations) *Populations {
+	if pops == nil || p.RoundTo == 0 {
+		return pops
+	}
+	q := *pops
+	for _, c := range []*int64{&q.InitialPopulation, &q.Denominator, &q.DenominatorExclusion,
+		&q.DenominatorException, &q.Numerator, &q.NumeratorExclusion} {
+		r, err := p.Round(float64(*c))
+		if err != nil {
+			return nil
+		}
+		*c = int64(r)
+	}
+	return &q
 }
 
 func round(p *disclosure.Policy, x Float) Float {

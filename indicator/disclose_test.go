@@ -133,3 +133,28 @@ indicators:
 	assert.True(t, math.IsNaN(float64(r.Value)))
 	assert.Equal(t, "", r.Status, "an empty denominator is not red")
 }
+
+// Rounding reaches every published count: the attrition waterfall is
+// rounded like the numerator and the denominator.
+func TestDisclosure_RoundingCoversThePopulations(t *testing.T) {
+	set, err := indicator.Load("d.yaml", []byte(`
+id: d
+schema: {unit: patient, fields: {sex: string, band: string, ok: bool}}
+indicators:
+  - {id: P, type: proportion, numerator: ok, disclosure: {min: 1, max: 7, round_to: 5}}
+`))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	people(b, "f", "young", 23, 12)
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	r, _ := rep.Result("P")
+	require.Nil(t, r.Suppressed)
+	assert.Equal(t, indicator.Float(10), r.Numerator)
+	assert.Equal(t, indicator.Float(25), r.Denominator)
+	require.NotNil(t, r.Populations)
+	assert.Equal(t, int64(25), r.Populations.InitialPopulation)
+	assert.Equal(t, int64(25), r.Populations.Denominator)
+	assert.Equal(t, int64(10), r.Populations.Numerator)
+	assert.InDelta(t, 12.0/23, float64(r.Value), 1e-12, "the value comes from the exact counts")
+}

@@ -19,9 +19,11 @@
 //	parameters:
 //	  period_end: {type: timestamp, default: "2025-03-31"}
 //	valuesets:
-//	  diabetes: [E10, E11]
+//	  diabetes: [E10, E11]           # codes of any system
+//	  dm_snomed: {file: dm.json}     # a FHIR ValueSet, a CSV (system,code,display) or YAML file
 //	definitions:
 //	  has_diabetes: conditions.exists(c, c.code in valuesets.diabetes)
+//	  coded_dm: conditions.exists(c, in_valueset(c.system, c.code, valuesets.dm_snomed))
 //	indicators:
 //	  - id: DM-HBA1C
 //	    type: proportion

@@ -17,7 +17,8 @@ import (
 // columns, so that such criteria run without boxing values or walking
 // cel-go's interpreter: literals, scalar fields, parameters and
 // definitions, boolean logic, comparisons, arithmetic, the conditional,
-// has(), membership in a value set or a list of string literals, and over
+// has(), membership in a value set or a list of string literals (in and
+// in_valueset), and over
 // event lists exists, all,
 // filter, size, indexing and map(...).sum(). Anything else keeps the cel-go
 // program. The closures reproduce CEL's semantics, errors included: && and
@@ -553,6 +554,8 @@ func (nc nativeCompiler) call(e ast.Expr) (native, bool) {
 		return nc.size(call)
 	case fn == "sum" && call.IsMemberFunction():
 		return nc.sumOfMap(call.Target())
+	case fn == inValueSetFunction && !call.IsMemberFunction():
+		return nc.inValueSet(call.Args())
 	case call.IsMemberFunction():
 		return native{}, false
 	}
@@ -711,6 +714,63 @@ func (nc nativeCompiler) in(args []ast.Expr) (native, bool) {
 	return n, true
 }
 
+// inValueSet compiles in_valueset(system, code, vs) for a value set
+// (valuesets.name) or a list of string literals, whose members have no
+// system. Like cel-go, it reports the first failing argument's error.
+func (nc nativeCompiler) inValueSet(args []ast.Expr) (native, bool) {
+	if len(args) != 3 {
+		return native{}, false
+	}
+	sys, ok := nc.expr(args[0])
+	if !ok || sys.kind != KindString {
+		return native{}, false
+	}
+	code, ok := nc.expr(args[1])
+	if !ok || code.kind != KindString {
+		return native{}, false
+	}
+	var member func(system, code string) bool
+	if vs, ok := nc.valueSet(args[2]); ok {
+		member = vs.containsCoded
+	} else if index, ok := nc.stringSet(args[2]); ok {
+		member = func(_, c string) bool { _, in := index[c]; return in }
+	} else {
+		return native{}, false
+	}
+	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		s, err := sys.s(c)
+		if err != nil {
+			return false, err
+		}
+		x, err := code.s(c)
+		if err != nil {
+			return false, err
+		}
+		return member(s, x), nil
+	}}, true
+}
+
+// valueSet returns the value set that e (valuesets.name) selects.
+func (nc nativeCompiler) valueSet(e ast.Expr) (*valueSet, bool) {
+	if e.Kind() != ast.SelectKind {
+		return nil, false
+	}
+	sel := e.AsSelect()
+	if sel.IsTestOnly() || sel.Operand().Kind() != ast.IdentKind || sel.Operand().AsIdent() != "valuesets" {
+		return nil, false
+	}
+	ft, ok := nc.c.set.valueSets.typ.fields[sel.FieldName()]
+	if !ok {
+		return nil, false
+	}
+	v, err := ft.GetFrom(nil)
+	if err != nil {
+		return nil, false
+	}
+	vs, ok := v.(*valueSet)
+	return vs, ok
+}
+
 // stringSet returns the members of a value set (valuesets.name) or of a
 // list of string literals (["E10", "E11"]).
 func (nc nativeCompiler) stringSet(e ast.Expr) (map[string]struct{}, bool) {
@@ -732,19 +792,11 @@ func (nc nativeCompiler) stringSet(e ast.Expr) (map[string]struct{}, bool) {
 		}
 		return index, true
 	case ast.SelectKind:
-		sel := e.AsSelect()
-		if sel.IsTestOnly() || sel.Operand().Kind() != ast.IdentKind || sel.Operand().AsIdent() != "valuesets" {
-			return nil, false
-		}
-		ft, ok := nc.c.set.valueSets.typ.fields[sel.FieldName()]
+		vs, ok := nc.valueSet(e)
 		if !ok {
 			return nil, false
 		}
-		v, err := ft.GetFrom(nil)
-		if err != nil {
-			return nil, false
-		}
-		return v.(*valueSet).index, true
+		return vs.index, true
 	}
 	return nil, false
 }

@@ -45,6 +45,8 @@ parameters:
   from: {type: timestamp, default: "2020-01-01"}
 valuesets:
   vs: [a, b, "", E11]
+  vc:
+    codes: [a, {system: s1, code: b}, {system: E11, code: E11}, {system: "", code: x}]
 `
 
 func (g exprGen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
@@ -71,7 +73,10 @@ func (g exprGen) expr(kind string, depth int) string {
 			}
 			return "(" + g.expr(k, d) + " " + g.pick("<", "<=", ">", ">=") + " " + g.expr(k, d) + ")"
 		case 5:
-			return "(" + g.expr("string", d) + " in " + g.pick("valuesets.vs", `["a", "E11", ""]`, "[]") + ")"
+			if g.r.IntN(3) == 0 {
+				return "in_valueset(" + g.expr("string", d) + ", " + g.expr("string", d) + ", " + g.pick("valuesets.vc", "valuesets.vs", `["a", "E11"]`, "[]") + ")"
+			}
+			return "(" + g.expr("string", d) + " in " + g.pick("valuesets.vs", "valuesets.vc", `["a", "E11", ""]`, "[]") + ")"
 		case 6:
 			return "has(rec." + g.pick("j", "e", "u", "c", "w", "i") + ")"
 		case 7:

@@ -366,24 +366,7 @@ func (p *parser) parameters(n *yaml.Node) []ParameterSpec {
 	return out
 }
 
-func (p *parser) valueSets(n *yaml.Node) []ValueSetSpec {
-	var out []ValueSetSpec
-	for _, kv := range p.pairs(n, "valuesets", "") {
-		k, v := kv[0], kv[1]
-		vs := ValueSetSpec{Name: k.Value, Pos: p.pos(k)}
-		where := "valueset " + k.Value
-		if v.Kind == yaml.SequenceNode {
-			vs.Codes = p.strings(v, where, "codes")
-		} else {
-			p.fields(v, where, map[string]func(*yaml.Node){
-				"codes":       func(x *yaml.Node) { vs.Codes = p.strings(x, where, "codes") },
-				"description": func(x *yaml.Node) { p.str(x, where, "description", &vs.Description) },
-			})
-		}
-		out = append(out, vs)
-	}
-	return out
-}
+// valueSets is in valuesets.go.
 
 func (p *parser) definitions(n *yaml.Node) []DefinitionSpec {
 	var out []DefinitionSpec

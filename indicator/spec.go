@@ -36,6 +36,7 @@ func (s *SetSpec) clone() *SetSpec {
 	c.ValueSets = slices.Clone(s.ValueSets)
 	for i := range c.ValueSets {
 		c.ValueSets[i].Codes = slices.Clone(c.ValueSets[i].Codes)
+		c.ValueSets[i].Concepts = slices.Clone(c.ValueSets[i].Concepts)
 	}
 	c.Definitions = slices.Clone(s.Definitions)
 	c.Indicators = slices.Clone(s.Indicators)
@@ -90,11 +91,44 @@ type ParameterSpec struct {
 }
 
 // ValueSetSpec is a named code list, visible in CEL as valuesets.<name>.
+//
+// Codes match a code of any code system; Concepts match a code of their
+// own system only. In CEL, `code in valuesets.x` tests the code alone
+// (whatever its system) against both, and in_valueset(system, code,
+// valuesets.x) tests system and code (see LoadValueSets for the forms).
 type ValueSetSpec struct {
 	Name        string
-	Codes       []string
+	Codes       []string  // codes of any system
+	Concepts    []Concept // codes of one system
 	Description string
-	Pos         Position
+	// File is the file the codes were loaded from ("" when written
+	// inline), for messages.
+	File string
+	Pos  Position
+}
+
+// Concept is one code of a code system, e.g. {http://snomed.info/sct,
+// 44054006, "Diabetes mellitus type 2"}. Display is for people only: it
+// plays no part in membership.
+type Concept struct {
+	System  string `json:"system,omitempty"`
+	Code    string `json:"code"`
+	Display string `json:"display,omitempty"`
+}
+
+// Equal reports whether two value sets have the same name and members
+// (codes and concepts in the same order; descriptions, displays and
+// positions aside).
+func (v ValueSetSpec) Equal(o ValueSetSpec) bool {
+	if v.Name != o.Name || !slices.Equal(v.Codes, o.Codes) || len(v.Concepts) != len(o.Concepts) {
+		return false
+	}
+	for i, c := range v.Concepts {
+		if c.System != o.Concepts[i].System || c.Code != o.Concepts[i].Code {
+			return false
+		}
+	}
+	return true
 }
 
 // DefinitionSpec is a named CEL expression shared by indicators; it is

@@ -1,9 +1,17 @@
-// Package source reads records from CSV, JSON Lines and Go values into the
-// columnar batches that an indicator.Set evaluates, checking every value
-// against the set's schema.
+// Package source reads records from CSV, JSON Lines, Go values, FHIR R4
+// (Bulk Data NDJSON and Bundles) and Synthea CSV exports into the columnar
+// batches that an indicator.Set evaluates, checking every value against
+// the set's schema.
 //
-// Each constructor (CSV, JSONLines, Slice, Func) returns an
-// indicator.Source. Sources stream: they read their input as it is
+// FHIRNDJSON, FHIRBundle, FHIRDir and Synthea group resources (or rows) by
+// patient into one record with event lists; a Mapping (YAML, or
+// DefaultMapping) says which elements become which fields. They return a
+// Grouped source, which reports every malformed resource it skipped
+// (Skipped, SkippedCount) without quoting data values; see Grouped for
+// how grouping bounds memory.
+//
+// Each constructor returns an indicator.Source. CSV, JSONLines, Slice
+// and Func stream: they read their input as it is
 // consumed, a batch at a time (WithBatchSize, default 4096 records), and
 // never hold the whole input. Next returns false when ctx is done (Err is
 // then ctx.Err()), at the end of the input, or at the first error; Err

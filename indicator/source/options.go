@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"time"
 	"unicode/utf8"
 )
 
@@ -26,6 +27,10 @@ type config struct {
 	comma         rune
 	ignoreUnknown bool
 	maxLineBytes  int
+	maxResources  int
+	maxSkips      int
+	mapping       *Mapping
+	refDate       time.Time
 	err           error // the first invalid option
 }
 
@@ -35,6 +40,8 @@ func newConfig(opts []Option) config {
 		listSep:      DefaultListSeparator,
 		comma:        ',',
 		maxLineBytes: DefaultMaxLineBytes,
+		maxResources: DefaultMaxResources,
+		maxSkips:     DefaultMaxSkips,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -105,5 +112,54 @@ func WithMaxLineBytes(n int) Option {
 			return
 		}
 		c.maxLineBytes = n
+	}
+}
+
+// WithMaxResources bounds the resources (FHIR) or rows (Synthea) a source
+// keeps in memory while grouping them by patient (default
+// DefaultMaxResources); more is an error wrapping ErrTooManyResources.
+func WithMaxResources(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			c.invalid("max resources %d: want at least 1", n)
+			return
+		}
+		c.maxResources = n
+	}
+}
+
+// WithMaxSkips sets how many skipped resources a FHIR or Synthea source
+// describes in Skipped (default DefaultMaxSkips); all are counted.
+func WithMaxSkips(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.invalid("max skips %d: want at least 0", n)
+			return
+		}
+		c.maxSkips = n
+	}
+}
+
+// WithMapping sets which FHIR elements (or Synthea columns) become which
+// schema fields (default: DefaultMapping).
+func WithMapping(m *Mapping) Option {
+	return func(c *config) {
+		if m == nil {
+			c.invalid("nil mapping")
+			return
+		}
+		c.mapping = m
+	}
+}
+
+// WithReferenceDate sets the date at which a patient's age is computed
+// (the "age" element), overriding the mapping's reference_date.
+func WithReferenceDate(t time.Time) Option {
+	return func(c *config) {
+		if t.IsZero() {
+			c.invalid("zero reference date")
+			return
+		}
+		c.refDate = t.UTC()
 	}
 }
