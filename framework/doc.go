@@ -18,7 +18,7 @@
 //	  - id: effectiveness
 //	    kind: dimension             # free: domain, aim, perspective, block…
 //	    title: Effectiveness
-//	    parent: quality             # "" or absent for a root
+//	    parent: quality             # absent for a root
 //	    order: 1                    # siblings sort by order, then as written
 //	    facets: {donabedian: process}
 //	    indicators:                 # references to indicators of the sets
