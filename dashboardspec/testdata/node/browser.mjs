@@ -1,7 +1,7 @@
 // Opens a dashboard page in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core), waits until every chart container holds an
 // SVG or a canvas, collects console errors and page errors, and saves a
-// full-page screenshot.
+// full-page screenshot and one of the first screen (NAME-top.png).
 //
 //   node browser.mjs URL screenshot.png [chromium path]
 //
@@ -38,6 +38,8 @@ try {
   out.rendered = status.filter((s) => s.ok).length;
   out.missing = status.filter((s) => !s.ok).map((s) => s.id);
   await page.screenshot({ path: screenshot, fullPage: true });
+  // The first screen alone, small enough for documentation (docs/).
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-top.png'), fullPage: false });
 } finally {
   await browser.close();
   rmSync(profile, { recursive: true, force: true });
