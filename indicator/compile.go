@@ -1,8 +1,10 @@
 package indicator
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -107,21 +109,31 @@ type compiledExpr struct {
 
 // LoadFile parses and compiles an indicator set from a YAML file.
 func LoadFile(path string, opts ...CompileOption) (*Set, error) {
-	spec, err := ParseFile(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("indicator: %w", err)
 	}
-	return Compile(spec, opts...)
+	return Load(path, data, opts...)
 }
 
 // Load parses and compiles an indicator set from YAML bytes; file names the
-// source in error positions.
+// source in error positions. The problems of both stages are reported
+// together: a file with an unknown key and a type error in an expression
+// gets both diagnostics at once.
 func Load(file string, data []byte, opts ...CompileOption) (*Set, error) {
-	spec, err := Parse(file, data)
-	if err != nil {
-		return nil, err
+	spec, diags := parse(file, data)
+	if spec == nil {
+		return nil, diags.err()
 	}
-	return Compile(spec, opts...)
+	set, err := Compile(spec, opts...)
+	if len(diags) == 0 {
+		return set, err
+	}
+	var more Diagnostics
+	if errors.As(err, &more) {
+		diags = diags.merge(more)
+	}
+	return nil, diags.err()
 }
 
 // Spec returns the definitions the set was compiled from. Callers must not

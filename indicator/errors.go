@@ -132,6 +132,25 @@ func (ds Diagnostics) sort() {
 }
 
 // err returns ds as an error, or nil when empty.
+// merge returns ds with the diagnostics of more that it does not hold yet
+// (the same position and message).
+func (ds Diagnostics) merge(more Diagnostics) Diagnostics {
+	type key struct {
+		pos Position
+		msg string
+	}
+	seen := map[key]bool{}
+	for _, d := range ds {
+		seen[key{d.Pos, d.Message}] = true
+	}
+	for _, d := range more {
+		if !seen[key{d.Pos, d.Message}] {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
 func (ds Diagnostics) err() error {
 	if len(ds) == 0 {
 		return nil

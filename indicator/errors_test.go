@@ -298,10 +298,12 @@ func TestDiagnosticsReportEveryProblemSorted(t *testing.T) {
 	require.Error(t, err)
 	var diags indicator.Diagnostics
 	require.True(t, errors.As(err, &diags))
-	// Parse errors stop before compiling, so the CEL problem is not seen.
-	require.Len(t, diags, 2, "%v", err)
+	// Load reports the problems of parsing and of compiling together, in
+	// file order: the CEL problem is seen despite the unknown keys.
+	require.Len(t, diags, 3, "%v", err)
 	assert.Equal(t, 2, diags[0].Pos.Line)
-	assert.Equal(t, 12, diags[1].Pos.Line)
+	assert.Equal(t, 9, diags[1].Pos.Line)
+	assert.Equal(t, 12, diags[2].Pos.Line)
 	lines := strings.Split(err.Error(), "\n")
 	assert.True(t, strings.HasPrefix(lines[0], "f.yaml:2:1: "), lines[0])
 

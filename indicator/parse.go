@@ -34,10 +34,21 @@ func ParseFile(path string) (*SetSpec, error) {
 // positions only. Every problem is reported at once, as Diagnostics, each
 // with file:line:column; unknown keys are errors.
 func Parse(file string, data []byte) (*SetSpec, error) {
+	spec, diags := parse(file, data)
+	if err := diags.err(); err != nil {
+		return nil, err
+	}
+	return spec, nil
+}
+
+// parse returns the spec of data with the problems found in it. The spec
+// is what could be read — nil only when the YAML itself is unreadable —
+// so that Load can go on to report the problems of its expressions too.
+func parse(file string, data []byte) (*SetSpec, Diagnostics) {
 	p := &parser{file: file, lines: strings.Split(string(data), "\n")}
 	if len(data) > maxSourceBytes {
 		p.diag(Position{File: file}, "", "", ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
-		return nil, p.diags.err()
+		return nil, p.diags
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -47,18 +58,15 @@ func Parse(file string, data []byte) (*SetSpec, error) {
 		} else {
 			p.yamlError(err)
 		}
-		return nil, p.diags.err()
+		return nil, p.diags
 	}
 	spec := &SetSpec{source: map[string][]string{file: p.lines}}
 	if len(doc.Content) == 0 {
 		p.diag(Position{File: file, Line: 1, Column: 1}, "", "", ErrInvalidDefinition, "empty document")
-		return nil, p.diags.err()
+		return nil, p.diags
 	}
 	p.set(doc.Content[0], spec)
-	if err := p.diags.err(); err != nil {
-		return nil, err
-	}
-	return spec, nil
+	return spec, p.diags
 }
 
 type parser struct {
