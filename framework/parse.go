@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -63,86 +62,30 @@ type compositeSpec struct {
 // parser walks the YAML nodes of one framework file, collecting every
 // problem as a positioned diagnostic.
 type parser struct {
-	yamlsrc.File
+	yamlsrc.Walker
 	owner string
-	diags indicator.Diagnostics
 }
 
 func (p *parser) diag(pos indicator.Position, field string, class error, format string, args ...any) {
-	p.diags = append(p.diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
+	p.Diags = append(p.Diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
 	p.diag(p.Pos(n), field, indicator.ErrInvalidDefinition, format, args...)
 }
 
-func (p *parser) isMapping(n *yaml.Node, field string) bool {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return true
-	case yaml.AliasNode:
-		p.errorf(n, field, "YAML aliases are not supported")
-	default:
-		p.errorf(n, field, "want a mapping, got %s", yamlsrc.Kind(n))
-	}
-	return false
-}
+// The structural walkers, with the framework as the owner of their
+// problems.
 
-// fields walks a mapping, calling the handler of each key; unknown and
-// duplicate keys are reported.
+func (p *parser) isMapping(n *yaml.Node, field string) bool { return p.Mapping(n, p.owner, field) }
+
 func (p *parser) fields(n *yaml.Node, field string, handlers map[string]func(k, v *yaml.Node)) {
-	if !p.isMapping(n, field) {
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			p.errorf(k, field, "duplicate key %q", k.Value)
-			continue
-		}
-		seen[k.Value] = true
-		h, ok := handlers[k.Value]
-		if !ok {
-			keys := make([]string, 0, len(handlers))
-			for key := range handlers {
-				keys = append(keys, key)
-			}
-			slices.Sort(keys)
-			p.errorf(k, field, "unknown key %q (want one of: %s)", k.Value, strings.Join(keys, ", "))
-			continue
-		}
-		h(k, v)
-	}
+	p.Fields(n, p.owner, field, handlers)
 }
 
-// pairs returns the key/value pairs of a mapping in written order,
-// reporting duplicate keys.
-func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node {
-	if !p.isMapping(n, field) {
-		return nil
-	}
-	var out [][2]*yaml.Node
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if seen[k.Value] {
-			p.errorf(k, field, "duplicate key %q", k.Value)
-			continue
-		}
-		seen[k.Value] = true
-		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
-	}
-	return out
-}
+func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node { return p.Pairs(n, p.owner, field) }
 
-func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, field, "want a list, got %s", yamlsrc.Kind(n))
-		return nil
-	}
-	return n.Content
-}
+func (p *parser) items(n *yaml.Node, field string) []*yaml.Node { return p.Items(n, p.owner, field) }
 
 func (p *parser) str(n *yaml.Node, field string, dst *string) {
 	if n.Kind != yaml.ScalarNode {
@@ -201,24 +144,24 @@ func (p *parser) int(n *yaml.Node, field string, dst *int) {
 
 // parse reads a framework file into a spec.
 func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
-	p := &parser{File: yamlsrc.NewFile(file, data), owner: "framework"}
+	p := &parser{Walker: yamlsrc.Walker{File: yamlsrc.NewFile(file, data)}, owner: "framework"}
 	s := &spec{file: file, lines: p.Lines()}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", indicator.ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
 		} else {
-			p.diags = append(p.diags, p.SyntaxErrors(err)...)
+			p.Diags = append(p.Diags, p.SyntaxErrors(err)...)
 		}
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	if len(doc.Content) == 0 {
 		p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	root := doc.Content[0]
 	s.pos = p.Pos(root)
@@ -291,7 +234,7 @@ func parse(file string, data []byte) (*spec, indicator.Diagnostics) {
 	if s.id == "" && root.Kind == yaml.MappingNode {
 		p.errorf(root, "id", "a framework needs an id")
 	}
-	return s, p.diags
+	return s, p.Diags
 }
 
 // extract returns the framework file with every line outside the value v

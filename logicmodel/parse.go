@@ -61,69 +61,22 @@ func Load(r io.Reader, name string) (*Model, error) {
 // parser walks the YAML nodes of one model, collecting every problem as a
 // positioned diagnostic.
 type parser struct {
-	yamlsrc.File
-	diags indicator.Diagnostics
+	yamlsrc.Walker
 }
 
 func (p *parser) diag(pos indicator.Position, owner, field, format string, args ...any) {
-	p.diags = append(p.diags, p.Diagnostic(pos, owner, field, indicator.ErrInvalidDefinition, format, args...))
+	p.Diags = append(p.Diags, p.Diagnostic(pos, owner, field, indicator.ErrInvalidDefinition, format, args...))
 }
 
-func (p *parser) errorf(n *yaml.Node, owner, field, format string, args ...any) {
-	p.diag(p.Pos(n), owner, field, format, args...)
-}
-
-func (p *parser) isMapping(n *yaml.Node, owner, field string) bool {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return true
-	case yaml.AliasNode:
-		p.errorf(n, owner, field, "YAML aliases are not supported")
-	default:
-		p.errorf(n, owner, field, "want a mapping, got %s", yamlsrc.Kind(n))
-	}
-	return false
-}
-
-// fields walks a mapping, calling each key's handler; unknown and
-// duplicate keys are errors.
-func (p *parser) fields(n *yaml.Node, owner string, handlers map[string]func(*yaml.Node)) {
-	if !p.isMapping(n, owner, "") {
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			p.errorf(k, owner, "", "duplicate key %q", k.Value)
-			continue
-		}
-		seen[k.Value] = true
-		h, ok := handlers[k.Value]
-		if !ok {
-			keys := make([]string, 0, len(handlers))
-			for key := range handlers {
-				keys = append(keys, key)
-			}
-			slices.Sort(keys)
-			p.errorf(k, owner, "", "unknown key %q (want one of: %s)", k.Value, strings.Join(keys, ", "))
-			continue
-		}
-		h(v)
-	}
-}
-
-func (p *parser) items(n *yaml.Node, owner, field string) []*yaml.Node {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, owner, field, "want a list, got %s", yamlsrc.Kind(n))
-		return nil
-	}
-	return n.Content
+// fields walks a mapping with the key's owner: problems of its keys name
+// no field.
+func (p *parser) fields(n *yaml.Node, owner string, handlers map[string]func(k, v *yaml.Node)) {
+	p.Fields(n, owner, "", handlers)
 }
 
 func (p *parser) str(n *yaml.Node, owner, field string, dst *string) bool {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, owner, field, "want a string, got %s", yamlsrc.Kind(n))
+		p.Errorf(n, owner, field, "want a string, got %s", yamlsrc.Kind(n))
 		return false
 	}
 	*dst = n.Value
@@ -140,7 +93,7 @@ func (p *parser) strs(n *yaml.Node, owner, field string) []string {
 		return nil
 	}
 	var out []string
-	for _, it := range p.items(n, owner, field) {
+	for _, it := range p.Items(n, owner, field) {
 		var s string
 		if p.str(it, owner, field, &s) {
 			out = append(out, s)
@@ -154,7 +107,7 @@ func (p *parser) ids(n *yaml.Node, owner, field string) []string {
 	out := p.strs(n, owner, field)
 	for _, s := range out {
 		if strings.TrimSpace(s) == "" {
-			p.errorf(n, owner, field, "empty id")
+			p.Errorf(n, owner, field, "empty id")
 		}
 	}
 	return out
@@ -162,12 +115,12 @@ func (p *parser) ids(n *yaml.Node, owner, field string) []string {
 
 func (p *parser) number(n *yaml.Node, owner, field string) *float64 {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		p.errorf(n, owner, field, "want a number, got %s", yamlsrc.Kind(n))
+		p.Errorf(n, owner, field, "want a number, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		p.errorf(n, owner, field, "want a finite number, got %s", yamlsrc.Kind(n))
+		p.Errorf(n, owner, field, "want a finite number, got %s", yamlsrc.Kind(n))
 		return nil
 	}
 	return &v
@@ -175,7 +128,7 @@ func (p *parser) number(n *yaml.Node, owner, field string) *float64 {
 
 func (p *parser) boolean(n *yaml.Node, owner, field string, dst *bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		p.errorf(n, owner, field, "want true or false, got %s", yamlsrc.Kind(n))
+		p.Errorf(n, owner, field, "want true or false, got %s", yamlsrc.Kind(n))
 		return
 	}
 	*dst, _ = strconv.ParseBool(strings.ToLower(n.Value))
@@ -186,74 +139,74 @@ func (p *parser) id(n *yaml.Node, owner string, dst *string, pos *indicator.Posi
 	if p.str(n, owner, "id", dst) {
 		*pos = p.Pos(n)
 		if strings.TrimSpace(*dst) == "" {
-			p.errorf(n, owner, "id", "empty id")
+			p.Errorf(n, owner, "id", "empty id")
 		}
 	}
 }
 
 // parse reads a model document.
 func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
-	p := &parser{File: yamlsrc.NewFile(file, data)}
+	p := &parser{Walker: yamlsrc.Walker{File: yamlsrc.NewFile(file, data)}}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", "", "file larger than %d bytes", maxSourceBytes)
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", "", "empty document")
 		} else {
-			p.diags = append(p.diags, p.SyntaxErrors(err)...)
+			p.Diags = append(p.Diags, p.SyntaxErrors(err)...)
 		}
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	if len(doc.Content) == 0 {
 		p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", "", "empty document")
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	root := doc.Content[0]
 	m := &Model{Layout: Kellogg, Pos: p.Pos(root)}
 	const owner = "model"
 	var columns, layout *yaml.Node
 	var elementCols []*yaml.Node
-	p.fields(root, owner, map[string]func(*yaml.Node){
-		"id":          func(v *yaml.Node) { p.id(v, owner, &m.ID, new(indicator.Position)) },
-		"title":       func(v *yaml.Node) { p.str(v, owner, "title", &m.Title) },
-		"description": func(v *yaml.Node) { p.str(v, owner, "description", &m.Description) },
-		"layout":      func(v *yaml.Node) { layout = v },
-		"columns":     func(v *yaml.Node) { columns = v },
-		"elements": func(v *yaml.Node) {
-			for _, it := range p.items(v, owner, "elements") {
+	p.fields(root, owner, map[string]func(k, v *yaml.Node){
+		"id":          func(_, v *yaml.Node) { p.id(v, owner, &m.ID, new(indicator.Position)) },
+		"title":       func(_, v *yaml.Node) { p.str(v, owner, "title", &m.Title) },
+		"description": func(_, v *yaml.Node) { p.str(v, owner, "description", &m.Description) },
+		"layout":      func(_, v *yaml.Node) { layout = v },
+		"columns":     func(_, v *yaml.Node) { columns = v },
+		"elements": func(_, v *yaml.Node) {
+			for _, it := range p.Items(v, owner, "elements") {
 				e, col := p.element(it)
 				m.Elements = append(m.Elements, e)
 				elementCols = append(elementCols, col)
 			}
 		},
-		"links": func(v *yaml.Node) {
-			for i, it := range p.items(v, owner, "links") {
+		"links": func(_, v *yaml.Node) {
+			for i, it := range p.Items(v, owner, "links") {
 				m.Links = append(m.Links, p.link(it, i+1))
 			}
 		},
-		"assumptions": func(v *yaml.Node) {
-			for _, it := range p.items(v, owner, "assumptions") {
+		"assumptions": func(_, v *yaml.Node) {
+			for _, it := range p.Items(v, owner, "assumptions") {
 				m.Assumptions = append(m.Assumptions, p.assumption(it))
 			}
 		},
-		"external_factors": func(v *yaml.Node) {
-			for _, it := range p.items(v, owner, "external_factors") {
+		"external_factors": func(_, v *yaml.Node) {
+			for _, it := range p.Items(v, owner, "external_factors") {
 				m.ExternalFactors = append(m.ExternalFactors, p.factor(it))
 			}
 		},
 	})
 	if root.Kind == yaml.MappingNode && m.ID == "" && !mappingHas(root, "id") {
-		p.errorf(root, owner, "id", "missing id")
+		p.Errorf(root, owner, "id", "missing id")
 	}
 	if layout != nil {
 		var s string
 		if p.str(layout, owner, "layout", &s) {
 			m.Layout = Layout(s)
 			if m.Layout.Columns() == nil || s == "" {
-				p.errorf(layout, owner, "layout", "unknown layout %q (want %s or %s)", s, Kellogg, Logframe)
+				p.Errorf(layout, owner, "layout", "unknown layout %q (want %s or %s)", s, Kellogg, Logframe)
 				m.Layout = Kellogg
 			}
 		}
@@ -265,18 +218,18 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		known[c.ID] = i
 		names = append(names, c.ID)
 	}
-	if columns != nil && p.isMapping(columns, owner, "columns") {
+	if columns != nil && p.Mapping(columns, owner, "columns") {
 		seen := map[string]bool{}
 		for i := 0; i+1 < len(columns.Content); i += 2 {
 			k, v := columns.Content[i], columns.Content[i+1]
 			if seen[k.Value] {
-				p.errorf(k, owner, "columns", "duplicate key %q", k.Value)
+				p.Errorf(k, owner, "columns", "duplicate key %q", k.Value)
 				continue
 			}
 			seen[k.Value] = true
 			c, ok := known[k.Value]
 			if !ok {
-				p.errorf(k, owner, "columns", "the %s layout has no column %q (want one of: %s)", m.Layout, k.Value, strings.Join(names, ", "))
+				p.Errorf(k, owner, "columns", "the %s layout has no column %q (want one of: %s)", m.Layout, k.Value, strings.Join(names, ", "))
 				continue
 			}
 			p.str(v, "column "+k.Value, "title", &m.Columns[c].Title)
@@ -284,11 +237,11 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 	}
 	for i, e := range m.Elements {
 		if _, ok := known[e.Column]; !ok && elementCols[i] != nil {
-			p.errorf(elementCols[i], "element "+e.ID, "column", "the %s layout has no column %q (want one of: %s)", m.Layout, e.Column, strings.Join(names, ", "))
+			p.Errorf(elementCols[i], "element "+e.ID, "column", "the %s layout has no column %q (want one of: %s)", m.Layout, e.Column, strings.Join(names, ", "))
 		}
 	}
 	p.unique(m)
-	return m, p.diags
+	return m, p.Diags
 }
 
 // mappingHas reports whether a mapping node has the key.
@@ -341,28 +294,28 @@ func (p *parser) element(n *yaml.Node) (Element, *yaml.Node) {
 	}
 	var col *yaml.Node
 	hasID, hasText := false, false
-	p.fields(n, owner, map[string]func(*yaml.Node){
-		"id": func(v *yaml.Node) { hasID = true; p.id(v, owner, &e.ID, &e.Pos) },
-		"column": func(v *yaml.Node) {
+	p.fields(n, owner, map[string]func(k, v *yaml.Node){
+		"id": func(_, v *yaml.Node) { hasID = true; p.id(v, owner, &e.ID, &e.Pos) },
+		"column": func(_, v *yaml.Node) {
 			if p.str(v, owner, "column", &e.Column) {
 				col = v
 			}
 		},
-		"text":         func(v *yaml.Node) { hasText = p.str(v, owner, "text", &e.Text) },
-		"horizon":      func(v *yaml.Node) { p.str(v, owner, "horizon", &e.Horizon) },
-		"indicators":   func(v *yaml.Node) { e.Indicators = p.indicatorRefs(v, owner) },
-		"verification": func(v *yaml.Node) { e.Verification = p.strs(v, owner, "verification") },
-		"assumptions":  func(v *yaml.Node) { e.Assumptions = p.ids(v, owner, "assumptions") },
+		"text":         func(_, v *yaml.Node) { hasText = p.str(v, owner, "text", &e.Text) },
+		"horizon":      func(_, v *yaml.Node) { p.str(v, owner, "horizon", &e.Horizon) },
+		"indicators":   func(_, v *yaml.Node) { e.Indicators = p.indicatorRefs(v, owner) },
+		"verification": func(_, v *yaml.Node) { e.Verification = p.strs(v, owner, "verification") },
+		"assumptions":  func(_, v *yaml.Node) { e.Assumptions = p.ids(v, owner, "assumptions") },
 	})
 	if n.Kind == yaml.MappingNode {
 		if !hasID {
-			p.errorf(n, owner, "id", "missing id")
+			p.Errorf(n, owner, "id", "missing id")
 		}
 		if col == nil && !mappingHas(n, "column") {
-			p.errorf(n, owner, "column", "missing column")
+			p.Errorf(n, owner, "column", "missing column")
 		}
 		if !hasText && !mappingHas(n, "text") {
-			p.errorf(n, owner, "text", "missing text")
+			p.Errorf(n, owner, "text", "missing text")
 		}
 	}
 	return e, col
@@ -371,22 +324,22 @@ func (p *parser) element(n *yaml.Node) (Element, *yaml.Node) {
 // indicatorRefs reads "ID" or {id, at_least, at_most} items.
 func (p *parser) indicatorRefs(n *yaml.Node, owner string) []IndicatorRef {
 	var out []IndicatorRef
-	for _, it := range p.items(n, owner, "indicators") {
+	for _, it := range p.Items(n, owner, "indicators") {
 		r := IndicatorRef{Pos: p.Pos(it)}
 		if it.Kind == yaml.ScalarNode {
 			p.id(it, owner+" indicators", &r.ID, &r.Pos)
 		} else {
 			hasID := false
-			p.fields(it, owner+" indicators", map[string]func(*yaml.Node){
-				"id":       func(v *yaml.Node) { hasID = true; p.id(v, owner+" indicators", &r.ID, &r.Pos) },
-				"at_least": func(v *yaml.Node) { r.AtLeast = p.number(v, owner+" indicators", "at_least") },
-				"at_most":  func(v *yaml.Node) { r.AtMost = p.number(v, owner+" indicators", "at_most") },
+			p.fields(it, owner+" indicators", map[string]func(k, v *yaml.Node){
+				"id":       func(_, v *yaml.Node) { hasID = true; p.id(v, owner+" indicators", &r.ID, &r.Pos) },
+				"at_least": func(_, v *yaml.Node) { r.AtLeast = p.number(v, owner+" indicators", "at_least") },
+				"at_most":  func(_, v *yaml.Node) { r.AtMost = p.number(v, owner+" indicators", "at_most") },
 			})
 			if it.Kind == yaml.MappingNode && !hasID {
-				p.errorf(it, owner+" indicators", "id", "missing id")
+				p.Errorf(it, owner+" indicators", "id", "missing id")
 			}
 			if r.AtLeast != nil && r.AtMost != nil && *r.AtLeast > *r.AtMost {
-				p.errorf(it, owner+" indicators", "at_least", "at_least %g is above at_most %g", *r.AtLeast, *r.AtMost)
+				p.Errorf(it, owner+" indicators", "at_least", "at_least %g is above at_most %g", *r.AtLeast, *r.AtMost)
 			}
 		}
 		if r.ID != "" {
@@ -400,25 +353,25 @@ func (p *parser) indicatorRefs(n *yaml.Node, owner string) []IndicatorRef {
 func (p *parser) link(n *yaml.Node, k int) Link {
 	l := Link{Pos: p.Pos(n)}
 	owner := fmt.Sprintf("link %d", k)
-	p.fields(n, owner, map[string]func(*yaml.Node){
-		"from": func(v *yaml.Node) {
+	p.fields(n, owner, map[string]func(k, v *yaml.Node){
+		"from": func(_, v *yaml.Node) {
 			if p.str(v, owner, "from", &l.From) {
 				l.FromPos = p.Pos(v)
 			}
 		},
-		"to": func(v *yaml.Node) {
+		"to": func(_, v *yaml.Node) {
 			if p.str(v, owner, "to", &l.To) {
 				l.ToPos = p.Pos(v)
 			}
 		},
-		"assumptions": func(v *yaml.Node) { l.Assumptions = p.ids(v, owner, "assumptions") },
+		"assumptions": func(_, v *yaml.Node) { l.Assumptions = p.ids(v, owner, "assumptions") },
 	})
 	if n.Kind == yaml.MappingNode {
 		if !mappingHas(n, "from") {
-			p.errorf(n, owner, "from", "missing from")
+			p.Errorf(n, owner, "from", "missing from")
 		}
 		if !mappingHas(n, "to") {
-			p.errorf(n, owner, "to", "missing to")
+			p.Errorf(n, owner, "to", "missing to")
 		}
 	}
 	return l
@@ -427,14 +380,14 @@ func (p *parser) link(n *yaml.Node, k int) Link {
 func (p *parser) assumption(n *yaml.Node) Assumption {
 	a := Assumption{Pos: p.Pos(n)}
 	owner := "assumption"
-	p.fields(n, owner, map[string]func(*yaml.Node){
-		"id":       func(v *yaml.Node) { p.id(v, owner, &a.ID, &a.Pos) },
-		"text":     func(v *yaml.Node) { p.str(v, owner, "text", &a.Text) },
-		"evidence": func(v *yaml.Node) { p.str(v, owner, "evidence", &a.Evidence) },
-		"killer":   func(v *yaml.Node) { p.boolean(v, owner, "killer", &a.Killer) },
+	p.fields(n, owner, map[string]func(k, v *yaml.Node){
+		"id":       func(_, v *yaml.Node) { p.id(v, owner, &a.ID, &a.Pos) },
+		"text":     func(_, v *yaml.Node) { p.str(v, owner, "text", &a.Text) },
+		"evidence": func(_, v *yaml.Node) { p.str(v, owner, "evidence", &a.Evidence) },
+		"killer":   func(_, v *yaml.Node) { p.boolean(v, owner, "killer", &a.Killer) },
 	})
 	if n.Kind == yaml.MappingNode && !mappingHas(n, "id") {
-		p.errorf(n, owner, "id", "missing id")
+		p.Errorf(n, owner, "id", "missing id")
 	}
 	return a
 }
@@ -442,12 +395,12 @@ func (p *parser) assumption(n *yaml.Node) Assumption {
 func (p *parser) factor(n *yaml.Node) ExternalFactor {
 	f := ExternalFactor{Pos: p.Pos(n)}
 	owner := "external factor"
-	p.fields(n, owner, map[string]func(*yaml.Node){
-		"id":   func(v *yaml.Node) { p.id(v, owner, &f.ID, &f.Pos) },
-		"text": func(v *yaml.Node) { p.str(v, owner, "text", &f.Text) },
+	p.fields(n, owner, map[string]func(k, v *yaml.Node){
+		"id":   func(_, v *yaml.Node) { p.id(v, owner, &f.ID, &f.Pos) },
+		"text": func(_, v *yaml.Node) { p.str(v, owner, "text", &f.Text) },
 	})
 	if n.Kind == yaml.MappingNode && !mappingHas(n, "id") {
-		p.errorf(n, owner, "id", "missing id")
+		p.Errorf(n, owner, "id", "missing id")
 	}
 	return f
 }

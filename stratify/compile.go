@@ -88,25 +88,25 @@ func Load(r io.Reader, name string) (*Model, error) {
 		return nil, fmt.Errorf("stratify: reading %s: %w", name, err)
 	}
 	m, diags := parse(name, data)
-	p := &parser{File: yamlsrc.NewFile(name, data), owner: "model", diags: diags}
-	if m == nil || len(p.diags) > 0 {
-		return nil, diagErr(p.diags)
+	p := &parser{Walker: yamlsrc.Walker{File: yamlsrc.NewFile(name, data), Diags: diags}, owner: "model"}
+	if m == nil || len(p.Diags) > 0 {
+		return nil, diagErr(p.Diags)
 	}
 	p.owner = "model " + m.ID
 	m.validate(p)
-	if len(p.diags) > 0 {
-		return nil, diagErr(p.diags)
+	if len(p.Diags) > 0 {
+		return nil, diagErr(p.Diags)
 	}
 	m.checkCEL(p)
-	if len(p.diags) > 0 {
-		return nil, diagErr(p.diags)
+	if len(p.Diags) > 0 {
+		return nil, diagErr(p.Diags)
 	}
 	if err := m.compile(); err != nil {
 		p.diag(m.Pos, "", indicator.ErrInvalidDefinition, "the lowered model does not compile: %v", err)
-		return nil, diagErr(p.diags)
+		return nil, diagErr(p.Diags)
 	}
 	m.verify(p)
-	if err := diagErr(p.diags); err != nil {
+	if err := diagErr(p.Diags); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -22,86 +21,27 @@ const maxSourceBytes = 4 << 20
 // parser walks the YAML nodes of one model, collecting every problem as a
 // positioned diagnostic.
 type parser struct {
-	yamlsrc.File
+	yamlsrc.Walker
 	owner string // "model <id>"
-	diags indicator.Diagnostics
 }
 
 func (p *parser) diag(pos indicator.Position, field string, class error, format string, args ...any) {
-	p.diags = append(p.diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
+	p.Diags = append(p.Diags, p.Diagnostic(pos, p.owner, field, class, format, args...))
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
 	p.diag(p.Pos(n), field, indicator.ErrInvalidDefinition, format, args...)
 }
 
-func (p *parser) isMapping(n *yaml.Node, field string) bool {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return true
-	case yaml.AliasNode:
-		p.errorf(n, field, "YAML aliases are not supported")
-	default:
-		p.errorf(n, field, "want a mapping, got %s", yamlsrc.Kind(n))
-	}
-	return false
+// The structural walkers, with the model as the owner of their problems.
+
+func (p *parser) fields(n *yaml.Node, field string, handlers map[string]func(k, v *yaml.Node)) {
+	p.Fields(n, p.owner, field, handlers)
 }
 
-// fields walks a mapping, calling each key's handler; unknown and
-// duplicate keys are errors.
-func (p *parser) fields(n *yaml.Node, field string, handlers map[string]func(*yaml.Node)) {
-	if !p.isMapping(n, field) {
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			p.errorf(k, field, "duplicate key %q", k.Value)
-			continue
-		}
-		seen[k.Value] = true
-		h, ok := handlers[k.Value]
-		if !ok {
-			keys := make([]string, 0, len(handlers))
-			for key := range handlers {
-				keys = append(keys, key)
-			}
-			slices.Sort(keys)
-			p.errorf(k, field, "unknown key %q (want one of: %s)", k.Value, strings.Join(keys, ", "))
-			continue
-		}
-		h(v)
-	}
-}
+func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node { return p.Pairs(n, p.owner, field) }
 
-// pairs returns a mapping's key/value pairs in written order, reporting
-// duplicate keys.
-func (p *parser) pairs(n *yaml.Node, field string) [][2]*yaml.Node {
-	if !p.isMapping(n, field) {
-		return nil
-	}
-	var out [][2]*yaml.Node
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if seen[k.Value] {
-			p.errorf(k, field, "duplicate key %q", k.Value)
-			continue
-		}
-		seen[k.Value] = true
-		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
-	}
-	return out
-}
-
-func (p *parser) items(n *yaml.Node, field string) []*yaml.Node {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, field, "want a list, got %s", yamlsrc.Kind(n))
-		return nil
-	}
-	return n.Content
-}
+func (p *parser) items(n *yaml.Node, field string) []*yaml.Node { return p.Items(n, p.owner, field) }
 
 func (p *parser) str(n *yaml.Node, field string, dst *string) {
 	if n.Kind != yaml.ScalarNode {
@@ -175,23 +115,23 @@ func (p *parser) expr(n *yaml.Node, field string, dst *indicator.Expr) {
 
 // parse reads a model document.
 func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
-	p := &parser{File: yamlsrc.NewFile(file, data), owner: "model"}
+	p := &parser{Walker: yamlsrc.Walker{File: yamlsrc.NewFile(file, data)}, owner: "model"}
 	if len(data) > maxSourceBytes {
 		p.diag(indicator.Position{File: file}, "", indicator.ErrInvalidDefinition, "file larger than %d bytes", maxSourceBytes)
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
 		} else {
-			p.diags = append(p.diags, p.SyntaxErrors(err)...)
+			p.Diags = append(p.Diags, p.SyntaxErrors(err)...)
 		}
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	if len(doc.Content) == 0 {
 		p.diag(indicator.Position{File: file, Line: 1, Column: 1}, "", indicator.ErrInvalidDefinition, "empty document")
-		return nil, p.diags
+		return nil, p.Diags
 	}
 	root := doc.Content[0]
 	m := &Model{Pos: p.Pos(root)}
@@ -203,25 +143,25 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 		}
 	}
 	var refNodes []*yaml.Node
-	p.fields(root, "", map[string]func(*yaml.Node){
-		"id":          func(v *yaml.Node) { p.str(v, "id", &m.ID) },
-		"version":     func(v *yaml.Node) { p.str(v, "version", &m.Version) },
-		"title":       func(v *yaml.Node) { p.str(v, "title", &m.Title) },
-		"description": func(v *yaml.Node) { p.str(v, "description", &m.Description) },
-		"sources":     func(v *yaml.Node) { m.Sources = p.strs(v, "sources") },
-		"inputs":      func(v *yaml.Node) { m.Inputs = p.inputs(v) },
-		"components":  func(v *yaml.Node) { m.Components = p.components(v) },
-		"hierarchies": func(v *yaml.Node) { m.Hierarchies = p.hierarchies(v) },
-		"score": func(v *yaml.Node) {
-			p.fields(v, "score", map[string]func(*yaml.Node){
-				"expression": func(x *yaml.Node) { p.expr(x, "score.expression", &m.ScoreExpr) },
-				"cap":        func(x *yaml.Node) { m.ScoreCap = p.numberPtr(x, "score.cap") },
+	p.fields(root, "", map[string]func(k, v *yaml.Node){
+		"id":          func(_, v *yaml.Node) { p.str(v, "id", &m.ID) },
+		"version":     func(_, v *yaml.Node) { p.str(v, "version", &m.Version) },
+		"title":       func(_, v *yaml.Node) { p.str(v, "title", &m.Title) },
+		"description": func(_, v *yaml.Node) { p.str(v, "description", &m.Description) },
+		"sources":     func(_, v *yaml.Node) { m.Sources = p.strs(v, "sources") },
+		"inputs":      func(_, v *yaml.Node) { m.Inputs = p.inputs(v) },
+		"components":  func(_, v *yaml.Node) { m.Components = p.components(v) },
+		"hierarchies": func(_, v *yaml.Node) { m.Hierarchies = p.hierarchies(v) },
+		"score": func(_, v *yaml.Node) {
+			p.fields(v, "score", map[string]func(k, v *yaml.Node){
+				"expression": func(_, x *yaml.Node) { p.expr(x, "score.expression", &m.ScoreExpr) },
+				"cap":        func(_, x *yaml.Node) { m.ScoreCap = p.numberPtr(x, "score.cap") },
 			})
 		},
-		"logistic":        func(v *yaml.Node) { m.Logistic = p.logistic(v) },
-		"tiers":           func(v *yaml.Node) { m.Tiers = p.tiers(v) },
-		"segments":        func(v *yaml.Node) { m.Segments = p.segments(v) },
-		"reference_cases": func(v *yaml.Node) { refNodes = p.items(v, "reference_cases") },
+		"logistic":        func(_, v *yaml.Node) { m.Logistic = p.logistic(v) },
+		"tiers":           func(_, v *yaml.Node) { m.Tiers = p.tiers(v) },
+		"segments":        func(_, v *yaml.Node) { m.Segments = p.segments(v) },
+		"reference_cases": func(_, v *yaml.Node) { refNodes = p.items(v, "reference_cases") },
 	})
 	if m.ID == "" && root.Kind == yaml.MappingNode {
 		p.errorf(root, "id", "a model needs an id")
@@ -231,7 +171,7 @@ func parse(file string, data []byte) (*Model, indicator.Diagnostics) {
 	for _, n := range refNodes {
 		m.ReferenceCases = append(m.ReferenceCases, p.referenceCase(n, m))
 	}
-	return m, p.diags
+	return m, p.Diags
 }
 
 func (p *parser) inputs(n *yaml.Node) []Input {
@@ -244,11 +184,11 @@ func (p *parser) inputs(n *yaml.Node) []Input {
 		if v.Kind == yaml.ScalarNode {
 			typ = v.Value
 		} else {
-			p.fields(v, field, map[string]func(*yaml.Node){
-				"type":        func(x *yaml.Node) { p.str(x, field+".type", &typ) },
-				"optional":    func(x *yaml.Node) { p.boolean(x, field+".optional", &in.Optional) },
-				"values":      func(x *yaml.Node) { in.Values = p.strs(x, field+".values") },
-				"description": func(x *yaml.Node) { p.str(x, field+".description", &in.Description) },
+			p.fields(v, field, map[string]func(k, v *yaml.Node){
+				"type":        func(_, x *yaml.Node) { p.str(x, field+".type", &typ) },
+				"optional":    func(_, x *yaml.Node) { p.boolean(x, field+".optional", &in.Optional) },
+				"values":      func(_, x *yaml.Node) { in.Values = p.strs(x, field+".values") },
+				"description": func(_, x *yaml.Node) { p.str(x, field+".description", &in.Description) },
 			})
 		}
 		switch typ {
@@ -279,19 +219,19 @@ func (p *parser) components(n *yaml.Node) []Component {
 		c := Component{Name: k.Value, Pos: p.Pos(k)}
 		field := "components." + k.Value
 		hasPoints := false
-		p.fields(v, field, map[string]func(*yaml.Node){
-			"title":      func(x *yaml.Node) { p.str(x, field+".title", &c.Title) },
-			"when":       func(x *yaml.Node) { p.expr(x, field+".when", &c.When) },
-			"expression": func(x *yaml.Node) { p.expr(x, field+".expression", &c.Expression) },
-			"points": func(x *yaml.Node) {
+		p.fields(v, field, map[string]func(k, v *yaml.Node){
+			"title":      func(_, x *yaml.Node) { p.str(x, field+".title", &c.Title) },
+			"when":       func(_, x *yaml.Node) { p.expr(x, field+".when", &c.When) },
+			"expression": func(_, x *yaml.Node) { p.expr(x, field+".expression", &c.Expression) },
+			"points": func(_, x *yaml.Node) {
 				if v, ok := p.number(x, field+".points"); ok {
 					c.Points, hasPoints = v, true
 				}
 			},
-			"input":  func(x *yaml.Node) { p.str(x, field+".input", &c.Input) },
-			"bands":  func(x *yaml.Node) { c.Bands = p.bands(x, field+".bands") },
-			"absent": func(x *yaml.Node) { c.Absent = p.numberPtr(x, field+".absent") },
-			"cap":    func(x *yaml.Node) { c.Cap = p.numberPtr(x, field+".cap") },
+			"input":  func(_, x *yaml.Node) { p.str(x, field+".input", &c.Input) },
+			"bands":  func(_, x *yaml.Node) { c.Bands = p.bands(x, field+".bands") },
+			"absent": func(_, x *yaml.Node) { c.Absent = p.numberPtr(x, field+".absent") },
+			"cap":    func(_, x *yaml.Node) { c.Cap = p.numberPtr(x, field+".cap") },
 		})
 		if v.Kind != yaml.MappingNode {
 			continue
@@ -325,8 +265,8 @@ func (p *parser) bands(n *yaml.Node, field string) []Band {
 	for _, it := range p.items(n, field) {
 		b := Band{Pos: p.Pos(it)}
 		hasPoints := false
-		bound := func(dst **Bound, inclusive bool, key string) func(*yaml.Node) {
-			return func(x *yaml.Node) {
+		bound := func(dst **Bound, inclusive bool, key string) func(_, v *yaml.Node) {
+			return func(_, x *yaml.Node) {
 				if *dst != nil {
 					p.errorf(x, field, "a band has at most one %s bound", map[bool]string{true: "lower", false: "upper"}[key[0] == 'g'])
 					return
@@ -336,12 +276,12 @@ func (p *parser) bands(n *yaml.Node, field string) []Band {
 				}
 			}
 		}
-		p.fields(it, field, map[string]func(*yaml.Node){
+		p.fields(it, field, map[string]func(k, v *yaml.Node){
 			"gt":  bound(&b.Lower, false, "gt"),
 			"gte": bound(&b.Lower, true, "gte"),
 			"lt":  bound(&b.Upper, false, "lt"),
 			"lte": bound(&b.Upper, true, "lte"),
-			"points": func(x *yaml.Node) {
+			"points": func(_, x *yaml.Node) {
 				if v, ok := p.number(x, field+".points"); ok {
 					b.Points, hasPoints = v, true
 				}
@@ -359,9 +299,9 @@ func (p *parser) hierarchies(n *yaml.Node) []Hierarchy {
 	var out []Hierarchy
 	for _, it := range p.items(n, "hierarchies") {
 		h := Hierarchy{Pos: p.Pos(it)}
-		p.fields(it, "hierarchies", map[string]func(*yaml.Node){
-			"severe": func(x *yaml.Node) { p.str(x, "hierarchies.severe", &h.Severe) },
-			"mild":   func(x *yaml.Node) { p.str(x, "hierarchies.mild", &h.Mild) },
+		p.fields(it, "hierarchies", map[string]func(k, v *yaml.Node){
+			"severe": func(_, x *yaml.Node) { p.str(x, "hierarchies.severe", &h.Severe) },
+			"mild":   func(_, x *yaml.Node) { p.str(x, "hierarchies.mild", &h.Mild) },
 		})
 		if it.Kind == yaml.MappingNode && (h.Severe == "" || h.Mild == "") {
 			p.errorf(it, "hierarchies", "a hierarchy needs severe and mild")
@@ -374,13 +314,13 @@ func (p *parser) hierarchies(n *yaml.Node) []Hierarchy {
 func (p *parser) logistic(n *yaml.Node) *Logistic {
 	l := &Logistic{Pos: p.Pos(n), Coefficients: map[string]float64{}}
 	hasIntercept := false
-	p.fields(n, "logistic", map[string]func(*yaml.Node){
-		"intercept": func(x *yaml.Node) {
+	p.fields(n, "logistic", map[string]func(k, v *yaml.Node){
+		"intercept": func(_, x *yaml.Node) {
 			if v, ok := p.number(x, "logistic.intercept"); ok {
 				l.Intercept, hasIntercept = v, true
 			}
 		},
-		"coefficients": func(x *yaml.Node) {
+		"coefficients": func(_, x *yaml.Node) {
 			for _, kv := range p.pairs(x, "logistic.coefficients") {
 				if v, ok := p.number(kv[1], "logistic.coefficients."+kv[0].Value); ok {
 					l.Coefficients[kv[0].Value] = v
@@ -398,8 +338,8 @@ func (p *parser) tiers(n *yaml.Node) []Tier {
 	var out []Tier
 	for _, it := range p.items(n, "tiers") {
 		t := Tier{Pos: p.Pos(it)}
-		from := func(inclusive bool, key string) func(*yaml.Node) {
-			return func(x *yaml.Node) {
+		from := func(inclusive bool, key string) func(_, v *yaml.Node) {
+			return func(_, x *yaml.Node) {
 				if t.From != nil {
 					p.errorf(x, "tiers", "a tier has one cut-off: gte or gt")
 					return
@@ -409,8 +349,8 @@ func (p *parser) tiers(n *yaml.Node) []Tier {
 				}
 			}
 		}
-		p.fields(it, "tiers", map[string]func(*yaml.Node){
-			"name": func(x *yaml.Node) { p.str(x, "tiers.name", &t.Name) },
+		p.fields(it, "tiers", map[string]func(k, v *yaml.Node){
+			"name": func(_, x *yaml.Node) { p.str(x, "tiers.name", &t.Name) },
 			"gte":  from(true, "gte"),
 			"gt":   from(false, "gt"),
 		})
@@ -426,9 +366,9 @@ func (p *parser) segments(n *yaml.Node) []Segment {
 	var out []Segment
 	for _, it := range p.items(n, "segments") {
 		s := Segment{Pos: p.Pos(it)}
-		p.fields(it, "segments", map[string]func(*yaml.Node){
-			"name": func(x *yaml.Node) { p.str(x, "segments.name", &s.Name) },
-			"when": func(x *yaml.Node) { p.expr(x, "segments.when", &s.When) },
+		p.fields(it, "segments", map[string]func(k, v *yaml.Node){
+			"name": func(_, x *yaml.Node) { p.str(x, "segments.name", &s.Name) },
+			"when": func(_, x *yaml.Node) { p.expr(x, "segments.when", &s.When) },
 		})
 		if it.Kind == yaml.MappingNode && s.Name == "" {
 			p.errorf(it, "segments", "a segment needs a name")
@@ -440,14 +380,14 @@ func (p *parser) segments(n *yaml.Node) []Segment {
 
 func (p *parser) referenceCase(n *yaml.Node, m *Model) ReferenceCase {
 	rc := ReferenceCase{Pos: p.Pos(n), Inputs: map[string]any{}}
-	p.fields(n, "reference_cases", map[string]func(*yaml.Node){
-		"name":      func(x *yaml.Node) { p.str(x, "reference_cases.name", &rc.Name) },
-		"source":    func(x *yaml.Node) { p.str(x, "reference_cases.source", &rc.Source) },
-		"score":     func(x *yaml.Node) { rc.Score = p.numberPtr(x, "reference_cases.score") },
-		"tier":      func(x *yaml.Node) { p.str(x, "reference_cases.tier", &rc.Tier) },
-		"segment":   func(x *yaml.Node) { p.str(x, "reference_cases.segment", &rc.Segment) },
-		"tolerance": func(x *yaml.Node) { rc.Tolerance, _ = p.number(x, "reference_cases.tolerance") },
-		"components": func(x *yaml.Node) {
+	p.fields(n, "reference_cases", map[string]func(k, v *yaml.Node){
+		"name":      func(_, x *yaml.Node) { p.str(x, "reference_cases.name", &rc.Name) },
+		"source":    func(_, x *yaml.Node) { p.str(x, "reference_cases.source", &rc.Source) },
+		"score":     func(_, x *yaml.Node) { rc.Score = p.numberPtr(x, "reference_cases.score") },
+		"tier":      func(_, x *yaml.Node) { p.str(x, "reference_cases.tier", &rc.Tier) },
+		"segment":   func(_, x *yaml.Node) { p.str(x, "reference_cases.segment", &rc.Segment) },
+		"tolerance": func(_, x *yaml.Node) { rc.Tolerance, _ = p.number(x, "reference_cases.tolerance") },
+		"components": func(_, x *yaml.Node) {
 			rc.Components = map[string]float64{}
 			for _, kv := range p.pairs(x, "reference_cases.components") {
 				if v, ok := p.number(kv[1], "reference_cases.components"); ok {
@@ -455,7 +395,7 @@ func (p *parser) referenceCase(n *yaml.Node, m *Model) ReferenceCase {
 				}
 			}
 		},
-		"inputs": func(x *yaml.Node) {
+		"inputs": func(_, x *yaml.Node) {
 			for _, kv := range p.pairs(x, "reference_cases.inputs") {
 				k, v := kv[0], kv[1]
 				in := m.input(k.Value)

@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if len(diags) == 0 && m != nil {
-			p := &parser{File: yamlsrc.NewFile("fuzz.yaml", data)}
+			p := &parser{Walker: yamlsrc.Walker{File: yamlsrc.NewFile("fuzz.yaml", data)}}
 			m.validate(p)
 		}
 	})

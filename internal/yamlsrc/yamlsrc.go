@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,4 +90,77 @@ func Kind(n *yaml.Node) string {
 		return "an alias"
 	}
 	return "nothing"
+}
+
+// Walker walks the nodes of one File, collecting every problem of their
+// structure as a diagnostic of class indicator.ErrInvalidDefinition:
+// wrong kinds of node, YAML aliases, duplicate and unknown keys.
+type Walker struct {
+	File
+	Diags indicator.Diagnostics
+}
+
+// Errorf records a problem at n.
+func (w *Walker) Errorf(n *yaml.Node, owner, field, format string, args ...any) {
+	w.Diags = append(w.Diags, w.Diagnostic(w.Pos(n), owner, field, indicator.ErrInvalidDefinition, format, args...))
+}
+
+// Mapping reports whether n is a mapping, recording why not.
+func (w *Walker) Mapping(n *yaml.Node, owner, field string) bool {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return true
+	case yaml.AliasNode:
+		w.Errorf(n, owner, field, "YAML aliases are not supported")
+	default:
+		w.Errorf(n, owner, field, "want a mapping, got %s", Kind(n))
+	}
+	return false
+}
+
+// Pairs returns the key/value pairs of mapping n in written order,
+// recording duplicate keys (the first one counts).
+func (w *Walker) Pairs(n *yaml.Node, owner, field string) [][2]*yaml.Node {
+	if !w.Mapping(n, owner, field) {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if seen[k.Value] {
+			w.Errorf(k, owner, field, "duplicate key %q", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		out = append(out, [2]*yaml.Node{k, n.Content[i+1]})
+	}
+	return out
+}
+
+// Fields walks mapping n, calling the handler of each key with the key
+// and its value; unknown keys are recorded with the list of known ones.
+func (w *Walker) Fields(n *yaml.Node, owner, field string, handlers map[string]func(k, v *yaml.Node)) {
+	for _, kv := range w.Pairs(n, owner, field) {
+		h, ok := handlers[kv[0].Value]
+		if !ok {
+			keys := make([]string, 0, len(handlers))
+			for key := range handlers {
+				keys = append(keys, key)
+			}
+			slices.Sort(keys)
+			w.Errorf(kv[0], owner, field, "unknown key %q (want one of: %s)", kv[0].Value, strings.Join(keys, ", "))
+			continue
+		}
+		h(kv[0], kv[1])
+	}
+}
+
+// Items returns the items of sequence n, recording a node of another kind.
+func (w *Walker) Items(n *yaml.Node, owner, field string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		w.Errorf(n, owner, field, "want a list, got %s", Kind(n))
+		return nil
+	}
+	return n.Content
 }
