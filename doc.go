@@ -41,7 +41,7 @@
 //		log.Fatal(err)
 //	}
 //	for _, r := range rep.Indicators {
-//		fmt.Printf("%-12s %6.1f%s (%.1f-%.1f)  n=%d\n",
+//		fmt.Printf("%-12s %6.1f%s (%.1f-%.1f)  n=%.0f\n",
 //			r.ID, r.Value, r.Unit, r.Lower, r.Upper, r.Accounting.Included)
 //	}
 //	rep.WriteJSON(os.Stdout) // stable bytes: sorted keys, fixed float format

@@ -53,6 +53,9 @@ func (ind *compiledIndicator) disclose(r *Result) {
 		s.Denominator = classify(p, float64(r.Denominator))
 	}
 	r.Suppressed = publish(p, s, &r.Estimate, &r.Numerator, &r.Denominator, &r.Populations)
+	if r.Suppressed != nil { // the measure population would tell the withheld count
+		r.Accounting.Included, r.Accounting.Excluded = Float(math.NaN()), Float(math.NaN())
+	}
 	for i := range r.Stratifiers {
 		strata := r.Stratifiers[i].Strata
 		reasons := make([]Suppression, len(strata))

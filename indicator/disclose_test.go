@@ -2,6 +2,7 @@ package indicator_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -157,4 +158,33 @@ indicators:
 	assert.Equal(t, int64(25), r.Populations.Denominator)
 	assert.Equal(t, int64(10), r.Populations.Numerator)
 	assert.InDelta(t, 12.0/23, float64(r.Value), 1e-12, "the value comes from the exact counts")
+}
+
+// A withheld denominator is not told by the accounting either: the measure
+// population is the denominator, so Included and Excluded are withheld,
+// and the report's JSON holds the small count nowhere.
+func TestDisclosure_AccountingDoesNotTellAWithheldCount(t *testing.T) {
+	set, err := indicator.Load("d.yaml", []byte(`
+id: d
+schema: {unit: patient, fields: {sex: string, band: string, ok: bool}}
+indicators:
+  - {id: P, type: proportion, numerator: ok, denominator: 'band == "young"', disclosure: {min: 1, max: 7}}
+`))
+	require.NoError(t, err)
+	b := indicator.NewBatchBuilder(set.Schema())
+	people(b, "f", "young", 3, 2) // denominator 3: small
+	people(b, "f", "old", 40, 20)
+	rep, err := set.Evaluate(context.Background(), indicator.Batches(b.Build()))
+	require.NoError(t, err)
+	r, _ := rep.Result("P")
+	require.NotNil(t, r.Suppressed)
+	assert.Equal(t, int64(43), r.Accounting.Read)
+	assert.True(t, math.IsNaN(float64(r.Accounting.Included)), "included would be the denominator")
+	assert.True(t, math.IsNaN(float64(r.Accounting.Excluded)), "excluded is read minus included")
+	js, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), `"included":null`)
+	assert.NotContains(t, string(js), `"excluded":40`)
+	assert.NotContains(t, string(js), `:3,`)
+	assert.NotContains(t, string(js), `:3}`)
 }

@@ -103,7 +103,7 @@ func ExampleSet_Evaluate() {
 		r.ID, r.Value, r.Unit, 100*r.Level, r.Lower, r.Upper, r.Method, r.Numerator, r.Denominator)
 	c, _ := rep.Result("DM-COUNT")
 	fmt.Printf("%s: %.0f\n", c.ID, c.Value)
-	fmt.Printf("read %d, included %d, excluded %d, errored %d\n",
+	fmt.Printf("read %d, included %.0f, excluded %.0f, errored %d\n",
 		r.Accounting.Read, r.Accounting.Included, r.Accounting.Excluded, r.Accounting.Errored)
 	// Output:
 	// DM-HBA1C: 75.0% (95% CI 30.1 to 95.4, wilson), 3 of 4

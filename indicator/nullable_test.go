@@ -148,7 +148,7 @@ func TestNullable(t *testing.T) {
 			r := result(t, rep, tc.id)
 			requireAccounting(t, r, 4)
 			assert.Equal(t, tc.numerator, float64(r.Numerator), "numerator")
-			assert.Equal(t, tc.included, r.Accounting.Included, "included")
+			assert.Equal(t, float64(tc.included), float64(r.Accounting.Included), "included")
 			assert.Equal(t, int64(len(tc.errored)), r.Accounting.Errored, "errored")
 			require.Len(t, r.Errors, len(tc.errored))
 			for i, e := range r.Errors {

@@ -52,10 +52,10 @@ func requireAccounting(t testing.TB, r *indicator.Result, read int64) {
 	t.Helper()
 	a := r.Accounting
 	require.Equal(t, read, a.Read, "indicator %s: records read", r.ID)
-	require.GreaterOrEqual(t, a.Included, int64(0), "indicator %s", r.ID)
-	require.GreaterOrEqual(t, a.Excluded, int64(0), "indicator %s", r.ID)
+	require.GreaterOrEqual(t, float64(a.Included), 0.0, "indicator %s", r.ID)
+	require.GreaterOrEqual(t, float64(a.Excluded), 0.0, "indicator %s", r.ID)
 	require.GreaterOrEqual(t, a.Errored, int64(0), "indicator %s", r.ID)
-	require.Equal(t, a.Read, a.Included+a.Excluded+a.Errored,
+	require.Equal(t, float64(a.Read), float64(a.Included+a.Excluded)+float64(a.Errored),
 		"indicator %s: read = included + excluded + errored", r.ID)
 }
 
@@ -191,7 +191,7 @@ func checkOneRecord(t *testing.T, set *indicator.Set, c criteria) {
 	assert.Equal(t, float64(b2i(want.numerator)), float64(r.Numerator), "numerator for %v", c)
 	assert.Equal(t, float64(b2i(want.denominator)), float64(r.Denominator), "denominator for %v", c)
 	assert.Equal(t, indicator.Accounting{
-		Read: 1, Included: b2i(want.denominator), Excluded: 1 - b2i(want.denominator),
+		Read: 1, Included: indicator.Float(b2i(want.denominator)), Excluded: indicator.Float(1 - b2i(want.denominator)),
 	}, r.Accounting, "accounting for %v", c)
 	if want.denominator {
 		assert.Equal(t, float64(b2i(want.numerator)), float64(r.Value), "value for %v", c)
@@ -434,7 +434,7 @@ func TestRatioSeparatePopulationsSumValues(t *testing.T) {
 	assert.InDelta(t, sumN/sumD, float64(r.Value), 1e-15)
 	assert.True(t, isNaN(r.Lower) && isNaN(r.Upper), "a ratio has no interval")
 	assert.Equal(t, "", r.Method)
-	assert.Equal(t, indicator.Accounting{Read: 32, Included: included, Excluded: 32 - included}, r.Accounting)
+	assert.Equal(t, indicator.Accounting{Read: 32, Included: indicator.Float(included), Excluded: indicator.Float(32 - included)}, r.Accounting)
 	requireAccounting(t, r, 32)
 
 	// Without values each member counts 1.

@@ -83,11 +83,14 @@ type Populations struct {
 
 // Accounting shows that no record was lost: Read = Included + Excluded +
 // Errored. Included records are in the measure population (for a ratio,
-// in either population).
+// in either population). Included is a count of people like the
+// denominator, so when the indicator's disclosure policy withholds a count
+// of the result, Included and Excluded are withheld too (NaN, null in
+// JSON); Read and Errored stay.
 type Accounting struct {
 	Read     int64 `json:"read"`
-	Included int64 `json:"included"`
-	Excluded int64 `json:"excluded"`
+	Included Float `json:"included"`
+	Excluded Float `json:"excluded"`
 	Errored  int64 `json:"errored"`
 }
 
@@ -183,8 +186,8 @@ func (ind *compiledIndicator) result(t *indicatorTally, read int64) Result {
 		Estimate: ind.scale(est, note), Numerator: Float(num), Denominator: Float(den),
 		Populations: t.all.populations(),
 		Accounting: Accounting{
-			Read: read, Included: t.all.included, Errored: t.errored,
-			Excluded: read - t.all.included - t.errored,
+			Read: read, Included: Float(t.all.included), Errored: t.errored,
+			Excluded: Float(read - t.all.included - t.errored),
 		},
 		Errors: t.errors,
 	}

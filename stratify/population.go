@@ -100,7 +100,7 @@ func (m *Model) Apply(ctx context.Context, src indicator.Source, opts ...indicat
 	}
 	pop := &Population{ModelID: m.ID, ModelVersion: m.Version, Read: rep.Read, Report: rep}
 	count, _ := rep.Result("scored")
-	pop.Scored, pop.Errored, pop.Errors = count.Accounting.Included, count.Accounting.Errored, count.Errors
+	pop.Scored, pop.Errored, pop.Errors = int64(count.Accounting.Included), count.Accounting.Errored, count.Errors
 	groups := func(res *indicator.Result, strat string, names []string) []Group {
 		counts := map[string]int64{}
 		for _, s := range res.Stratifiers {

@@ -163,7 +163,7 @@ func TestSynthea_RealExportsMatchCountsFromRawRows(t *testing.T) {
 				r, ok := rep.Result(id)
 				require.True(t, ok, id)
 				require.Zero(t, r.Accounting.Errored, "%s: %v", id, r.Errors)
-				return r.Accounting.Included
+				return int64(r.Accounting.Included)
 			}
 			sum := func(id string) int64 {
 				r, ok := rep.Result(id)

@@ -278,7 +278,7 @@ func TestPostgres_CELSemanticsAndHostileStrings(t *testing.T) {
 			require.NoError(t, err)
 			sameReport(t, want, got)
 			for _, r := range want.Indicators {
-				t.Logf("%s: included %d, errored %d", r.ID, r.Accounting.Included, r.Accounting.Errored)
+				t.Logf("%s: included %v, errored %d", r.ID, r.Accounting.Included, r.Accounting.Errored)
 			}
 		})
 	}
