@@ -36,6 +36,7 @@ type compileConfig struct {
 	costBudget  uint64
 	maxListSize uint64
 	native      bool
+	limits      *Limits // untrusted-rule mode; nil for trusted rules
 }
 
 // WithCostBudget rejects any expression whose estimated worst-case cost
@@ -162,6 +163,9 @@ func Compile(spec *SetSpec, opts ...CompileOption) (*Set, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.limits != nil {
+		cfg.costBudget = min(cfg.costBudget, cfg.limits.CostBudget) // the mode only tightens
+	}
 	spec = spec.clone() // the Set keeps its own copy: later changes to the caller's spec do not reach it
 	if spec.Schema.Unit == "" {
 		spec.Schema.Unit = "record"
@@ -233,13 +237,20 @@ func (c *compiler) buildEnv() bool {
 	vars = append(vars, cel.Variable("valuesets", c.declareValueSets(prov)))
 	s.names["valuesets"] = binding{kind: bindValueSets}
 	vars = append(vars, c.declareParams()...)
+	var lists []ext.ListsOption
+	if c.cfg.limits != nil {
+		lists = c.cfg.limits.listsOptions()
+	}
 	opts := []cel.EnvOption{
 		cel.CustomTypeProvider(prov),
 		cel.CrossTypeNumericComparisons(true),
 		cel.OptionalTypes(),
 		ext.Strings(),
 		ext.Math(),
-		ext.Lists(),
+		ext.Lists(lists...),
+	}
+	if c.cfg.limits != nil {
+		opts = append(opts, c.cfg.limits.envOptions()...)
 	}
 	opts = append(opts, functions()...)
 	opts = append(opts, valueSetFunctions()...)
@@ -370,7 +381,7 @@ func (c *compiler) compileDefinitions() {
 		}
 		index[d.Name] = i
 		a, iss := c.env.Parse(d.Expr.Text)
-		if iss.Err() != nil {
+		if failed(iss) {
 			c.celIssues(d.Expr, owner, "", iss, ErrInvalidDefinition)
 			continue
 		}
@@ -480,16 +491,23 @@ func (c *compiler) cycle(stack []int, back int) {
 func (c *compiler) check(a *cel.Ast, e Expr, owner, field string, want []*types.Type) (*cel.Ast, bool) {
 	if a == nil {
 		parsed, iss := c.env.Parse(e.Text)
-		if iss.Err() != nil {
+		if failed(iss) {
 			c.celIssues(e, owner, field, iss, ErrInvalidDefinition)
 			return nil, false
 		}
 		a = parsed
 	}
 	checked, iss := c.env.Check(a)
-	if iss.Err() != nil {
+	if failed(iss) {
 		c.celIssues(e, owner, field, iss, ErrTypeMismatch)
 		return nil, false
+	}
+	if l := c.cfg.limits; l != nil {
+		if id, n, ok := l.checkLiterals(checked); !ok {
+			c.diag(c.exprPos(e, checked.NativeRep().SourceInfo().GetStartLocation(id)), owner, field, ErrLimit,
+				"a list literal of %d elements is over the limit of %d (MaxListSize)", n, l.MaxListSize)
+			return nil, false
+		}
 	}
 	if len(want) > 0 && !typeIn(checked.OutputType(), want) {
 		names := make([]string, len(want))
@@ -511,6 +529,13 @@ func (c *compiler) check(a *cel.Ast, e Expr, owner, field string, want []*types.
 	return checked, true
 }
 
+// failed reports whether iss holds an error. Unlike iss.Err, it does not
+// format the issues, which is quadratic in their number: an expression far
+// over a limit can have hundreds.
+func failed(iss *cel.Issues) bool {
+	return iss != nil && len(iss.Errors()) > 0
+}
+
 func typeIn(t *types.Type, want []*types.Type) bool {
 	for _, w := range want {
 		if t.IsExactType(w) {
@@ -521,10 +546,23 @@ func typeIn(t *types.Type, want []*types.Type) bool {
 }
 
 func (c *compiler) program(a *cel.Ast, e Expr, owner, field string) cel.Program {
-	prg, err := c.env.Program(a, cel.EvalOptions(cel.OptOptimize))
+	opts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	if c.cfg.limits != nil {
+		opts = append(opts, c.cfg.limits.programOptions(a)...)
+	}
+	prg, err := c.env.Program(a, opts...)
 	if err != nil {
-		c.diag(e.Pos, owner, field, ErrInvalidDefinition, "%v", err)
+		class := ErrInvalidDefinition
+		if c.cfg.limits != nil {
+			if _, ok := c.cfg.limits.limitIssue(err.Error()); ok {
+				class = ErrLimit
+			}
+		}
+		c.diag(e.Pos, owner, field, class, "%v", err)
 		return nil
+	}
+	if c.cfg.limits != nil {
+		return limitedProgram{Program: prg, cost: c.cfg.limits.RuntimeCost}
 	}
 	return prg
 }
@@ -566,6 +604,14 @@ func (c *compiler) compileExpr(e Expr, owner, field string, want ...*types.Type)
 // celIssues turns CEL's issues into diagnostics positioned in the YAML.
 func (c *compiler) celIssues(e Expr, owner, field string, iss *cel.Issues, class error) {
 	for _, ce := range iss.Errors() {
+		if c.cfg.limits != nil {
+			if name, ok := c.cfg.limits.limitIssue(ce.Message); ok {
+				// A hostile expression can break a limit many times over
+				// (once per macro past MaxNodes): its first report says it all.
+				c.diag(c.exprPos(e, ce.Location), owner, field, ErrLimit, "%s (%s)", ce.Message, name)
+				return
+			}
+		}
 		c.diag(c.exprPos(e, ce.Location), owner, field, class, "%s", ce.Message)
 	}
 }

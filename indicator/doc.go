@@ -56,6 +56,19 @@
 // assumed to hold up to DefaultMaxListSize elements) and rejects those over
 // the budget (DefaultCostBudget; see WithCostBudget).
 //
+// # Untrusted rules
+//
+// Rules written by someone else (a tenant, a user) compile with
+// WithUntrustedRules(Limits{}), which only tightens: a static cost budget
+// below the trusted one, a runtime cost limit per expression and record,
+// limits on an expression's size, nodes and nesting, on the lists and
+// strings it builds, and on the size of its regular expressions (RE2, so
+// matching is linear in the input). DefaultLimits gives the values a zero
+// field takes. A limit broken at compile time is a Diagnostic of class
+// ErrLimit (ErrCostBudget for the static cost) with file:line:column; one
+// broken at run time counts the record as errored for the indicator, with
+// a message naming the limit, and evaluation goes on.
+//
 // # Indicator types
 //
 // Proportion follows the FHIR/eCQM population rules exactly:
