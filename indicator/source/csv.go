@@ -23,17 +23,21 @@ import (
 // one is reported as an error wrapping errors.ErrUnsupported.
 //
 // A bad cell stops the source with an error that names the line of the file
-// (the header is line 1), the column, the value and why, and wraps
+// (the header is line 1), the column and why, and wraps
 // indicator.ErrInvalidData, e.g.
 //
-//	source: CSV line 17, column "age": "6x5" is not an int: invalid data
+//	source: CSV line 17, column "age": not an int: invalid data
+//
+// It does not quote the cell, which may identify a patient, unless
+// WithValuesInErrors is given.
 //
 // Malformed CSV (a bare quote, a row with the wrong number of cells) wraps
 // both the *csv.ParseError and indicator.ErrInvalidData. The records before
 // the bad row are delivered first. The input is read as it is consumed,
 // one record at a time.
 //
-// Options: WithBatchSize, WithListSeparator, WithComma, WithIgnoreUnknown.
+// Options: WithBatchSize, WithListSeparator, WithComma, WithIgnoreUnknown,
+// WithValuesInErrors.
 func CSV(r io.Reader, schema *indicator.Schema, opts ...Option) indicator.Source {
 	cfg := newConfig(opts)
 	return newStream(schema, cfg, &csvReader{in: r, schema: schema, cfg: cfg})
@@ -165,7 +169,7 @@ func (c *csvReader) appendCell(cb indicator.ColumnBuilder, col *csvColumn, cell 
 		}
 		return errors.New("empty cell, but the field is not nullable")
 	}
-	return appendText(cb, col.kind, cell, clone)
+	return appendText(cb, col.kind, cell, clone, c.cfg.values)
 }
 
 // appendList appends the elements of a list cell. An empty cell is the
@@ -177,7 +181,7 @@ func (c *csvReader) appendList(cb indicator.ColumnBuilder, elem indicator.Kind, 
 	}
 	for k := 1; ; k++ {
 		part, rest, more := strings.Cut(cell, c.cfg.listSep)
-		if err := appendText(cb, elem, part, clone); err != nil {
+		if err := appendText(cb, elem, part, clone, c.cfg.values); err != nil {
 			return fmt.Errorf("element %d: %w", k, err)
 		}
 		if !more {

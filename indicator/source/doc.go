@@ -20,7 +20,9 @@
 // before the error is reported. Problems with the data wrap
 // indicator.ErrInvalidData and say where they are: the line and column of
 // a CSV file, the line and field path of a JSON Lines file, the record
-// index of Go values. No input makes a source panic.
+// index of Go values. They say what is wrong without quoting the value,
+// which may identify a patient, unless WithValuesInErrors is given. No
+// input makes a source panic.
 //
 // # Type conventions
 //

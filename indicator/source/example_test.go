@@ -60,7 +60,7 @@ func ExampleCSV_badCell() {
 	fmt.Println(src.Err())
 	// Output:
 	// batch of 1
-	// source: CSV line 3, column "age": "6x5" is not an int: invalid data
+	// source: CSV line 3, column "age": not an int: invalid data
 }
 
 func ExampleJSONLines() {

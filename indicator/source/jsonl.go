@@ -30,14 +30,18 @@ import (
 // A bad value stops the source with an error that names the line and the
 // field path and wraps indicator.ErrInvalidData, e.g.
 //
-//	source: JSONL line 3: field "conditions[2].onset": "2020-13-01" is not a timestamp (want RFC 3339 or YYYY-MM-DD): invalid data
+//	source: JSONL line 3: field "conditions[2].onset": not a timestamp (want RFC 3339 or YYYY-MM-DD): invalid data
+//
+// It does not quote the value, which may identify a patient, unless
+// WithValuesInErrors is given.
 //
 // Malformed JSON also wraps the *json.SyntaxError. A line longer than the
 // WithMaxLineBytes limit is an error wrapping bufio.ErrTooLong. The records
 // before the bad line are delivered first. The input is read one line at a
 // time.
 //
-// Options: WithBatchSize, WithIgnoreUnknown, WithMaxLineBytes.
+// Options: WithBatchSize, WithIgnoreUnknown, WithMaxLineBytes,
+// WithValuesInErrors.
 func JSONLines(r io.Reader, schema *indicator.Schema, opts ...Option) indicator.Source {
 	cfg := newConfig(opts)
 	return newStream(schema, cfg, &jsonlReader{in: r, schema: schema, cfg: cfg})
@@ -47,19 +51,22 @@ type jsonlReader struct {
 	in     io.Reader
 	schema *indicator.Schema
 	cfg    config
+	rd     *errorReader
 	sc     *bufio.Scanner
 	line   int
 	p      jsonParser
 }
 
 func (r *jsonlReader) open() error {
-	r.sc = bufio.NewScanner(r.in)
+	r.rd = &errorReader{r: r.in}
+	r.sc = bufio.NewScanner(r.rd)
+	r.sc.Split(r.splitLines)
 	limit := r.cfg.maxLineBytes
 	if limit < int(^uint(0)>>1) {
 		limit++ // room for the line break, which the limit excludes
 	}
 	r.sc.Buffer(make([]byte, 0, min(limit, 64<<10)), limit)
-	r.p = jsonParser{top: newJSONLevel(r.schema.Fields), ignore: r.cfg.ignoreUnknown}
+	r.p = jsonParser{top: newJSONLevel(r.schema.Fields), ignore: r.cfg.ignoreUnknown, values: r.cfg.values}
 	return nil
 }
 
@@ -75,6 +82,30 @@ func (r *jsonlReader) readRow(_ context.Context, b *indicator.BatchBuilder) erro
 		return builderError(fmt.Sprintf("source: JSONL line %d", r.line), err)
 	}
 	return nil
+}
+
+// errorReader remembers the first error of r other than io.EOF.
+type errorReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errorReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// splitLines is bufio.ScanLines, except that a last line cut short by a
+// read error is that error rather than a line: bufio.Scanner would return
+// it as the final line, and its truncated JSON would hide the I/O error.
+func (r *jsonlReader) splitLines(data []byte, atEOF bool) (int, []byte, error) {
+	if atEOF && r.rd.err != nil && bytes.IndexByte(data, '\n') < 0 {
+		return 0, nil, r.rd.err
+	}
+	return bufio.ScanLines(data, atEOF)
 }
 
 // nextLine returns the next line that is not blank.
@@ -96,7 +127,7 @@ func (r *jsonlReader) nextLine() ([]byte, error) {
 	case errors.Is(err, bufio.ErrTooLong):
 		return nil, fmt.Errorf("source: JSONL line %d: longer than %d bytes (see WithMaxLineBytes): %w: %w", r.line+1, r.cfg.maxLineBytes, err, indicator.ErrInvalidData)
 	}
-	return nil, fmt.Errorf("source: JSONL: reading: %w", err)
+	return nil, fmt.Errorf("source: JSONL line %d: reading: %w", r.line+1, err)
 }
 
 // jsonLevel is the schema of one kind of JSON object: the record, or the
@@ -131,6 +162,7 @@ type jsonParser struct {
 	clone  bool // copy string values (see shareLimit)
 	top    *jsonLevel
 	ignore bool
+	values bool // quote values in errors (WithValuesInErrors)
 	path   []pathSeg
 	seen   [][]bool // by object depth, reused across records
 }
@@ -152,7 +184,7 @@ func (p *jsonParser) record(data []byte, b *indicator.BatchBuilder) error {
 		return p.invalid(err)
 	}
 	if tok.kind != tokObject {
-		return fmt.Errorf("want a JSON object, got %s", describe(tok))
+		return fmt.Errorf("want a JSON object, got %s", p.describe(tok))
 	}
 	return p.object(p.top, 0, b, nil)
 }
@@ -266,7 +298,7 @@ func (p *jsonParser) value(lv *jsonLevel, i, depth int, cb indicator.ColumnBuild
 
 func (p *jsonParser) list(tok token, elem indicator.Kind, cb indicator.ColumnBuilder) error {
 	if tok.kind != tokArray {
-		return p.fail(fmt.Errorf("want an array, got %s", describe(tok)))
+		return p.fail(fmt.Errorf("want an array, got %s", p.describe(tok)))
 	}
 	seg := &p.path[len(p.path)-1]
 	for k := 0; p.lex.more(']'); k++ {
@@ -285,7 +317,7 @@ func (p *jsonParser) list(tok token, elem indicator.Kind, cb indicator.ColumnBui
 
 func (p *jsonParser) events(tok token, lv *jsonLevel, depth int, cb indicator.ColumnBuilder) error {
 	if tok.kind != tokArray {
-		return p.fail(fmt.Errorf("want an array of objects, got %s", describe(tok)))
+		return p.fail(fmt.Errorf("want an array of objects, got %s", p.describe(tok)))
 	}
 	for k := 0; p.lex.more(']'); k++ {
 		p.path[len(p.path)-1].index = k // not a pointer: object may grow the path
@@ -294,7 +326,7 @@ func (p *jsonParser) events(tok token, lv *jsonLevel, depth int, cb indicator.Co
 			return p.invalid(err)
 		}
 		if tok.kind != tokObject {
-			return p.fail(fmt.Errorf("want an object, got %s", describe(tok)))
+			return p.fail(fmt.Errorf("want an object, got %s", p.describe(tok)))
 		}
 		if err := p.object(lv, depth+1, nil, &cb); err != nil {
 			return err
@@ -316,29 +348,29 @@ func (p *jsonParser) scalar(tok token, k indicator.Kind, nullable bool, cb indic
 		cb.AppendNull()
 		return nil
 	case tokNumber:
-		err = appendNumber(cb, k, tok)
+		err = p.appendNumber(cb, k, tok)
 	case tokTrue, tokFalse:
 		if k != indicator.KindBool {
-			err = wrongType(k, tok)
+			err = p.wrongType(k, tok)
 			break
 		}
 		cb.AppendBool(tok.kind == tokTrue)
 	case tokString:
 		if k != indicator.KindString && k != indicator.KindTimestamp && k != indicator.KindDuration {
-			err = wrongType(k, tok)
+			err = p.wrongType(k, tok)
 			break
 		}
-		err = appendText(cb, k, tok.text, p.clone)
+		err = appendText(cb, k, tok.text, p.clone, p.values)
 	default:
-		err = wrongType(k, tok)
+		err = p.wrongType(k, tok)
 	}
 	if err != nil {
-		return p.fail(err)
+		return p.fail(redact(err, p.values))
 	}
 	return nil
 }
 
-func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, tok token) error {
+func (p *jsonParser) appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, tok token) error {
 	num := tok.text
 	switch k {
 	case indicator.KindInt:
@@ -350,11 +382,11 @@ func appendNumber(cb indicator.ColumnBuilder, k indicator.Kind, tok token) error
 	case indicator.KindDouble:
 		v, err := strconv.ParseFloat(num, 64)
 		if err != nil {
-			return fmt.Errorf("%s is out of range for a double", textvalue.Shorten(num))
+			return &badValue{num, "out of range for a double"}
 		}
 		cb.AppendDouble(v)
 	default:
-		return wrongType(k, tok)
+		return p.wrongType(k, tok)
 	}
 	return nil
 }
@@ -374,7 +406,7 @@ func parseJSONInt(num string) (int64, error) {
 		return v, nil
 	}
 	if errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
+		return 0, &badValue{num, "out of range for an int"}
 	}
 	sign, rest := "", num
 	if strings.HasPrefix(rest, "-") {
@@ -391,9 +423,9 @@ func parseJSONInt(num string) (int64, error) {
 		exp, err = strconv.Atoi(expText)
 		if err != nil || exp > maxExponent || exp < -maxExponent {
 			if strings.HasPrefix(expText, "-") {
-				return 0, fmt.Errorf("%s is not an integer", textvalue.Shorten(num))
+				return 0, &badValue{num, "not an integer"}
 			}
-			return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
+			return 0, &badValue{num, "out of range for an int"}
 		}
 	}
 	exp -= len(frac)
@@ -401,19 +433,19 @@ func parseJSONInt(num string) (int64, error) {
 	exp += len(digits) - len(trimmed)
 	switch {
 	case exp < 0:
-		return 0, fmt.Errorf("%s is not an integer", textvalue.Shorten(num))
+		return 0, &badValue{num, "not an integer"}
 	case len(trimmed)+exp > 19:
-		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
+		return 0, &badValue{num, "out of range for an int"}
 	}
 	v, err = strconv.ParseInt(sign+trimmed+strings.Repeat("0", exp), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%s is out of range for an int", textvalue.Shorten(num))
+		return 0, &badValue{num, "out of range for an int"}
 	}
 	return v, nil
 }
 
-func wrongType(k indicator.Kind, tok token) error {
-	return fmt.Errorf("want %s, got %s", wantJSON(k), describe(tok))
+func (p *jsonParser) wrongType(k indicator.Kind, tok token) error {
+	return fmt.Errorf("want %s, got %s", wantJSON(k), p.describe(tok))
 }
 
 func wantJSON(k indicator.Kind) string {
@@ -434,8 +466,9 @@ func wantJSON(k indicator.Kind) string {
 	return k.String()
 }
 
-// describe names a JSON token in an error message.
-func describe(tok token) string {
+// describe names a JSON token in an error message: its kind, and its
+// value only with WithValuesInErrors.
+func (p *jsonParser) describe(tok token) string {
 	switch tok.kind {
 	case tokNull:
 		return "null"
@@ -444,8 +477,14 @@ func describe(tok token) string {
 	case tokFalse:
 		return "false"
 	case tokNumber:
+		if !p.values {
+			return "a number"
+		}
 		return textvalue.Shorten(tok.text)
 	case tokString:
+		if !p.values {
+			return "a string"
+		}
 		return "string " + textvalue.Quote(tok.text)
 	case tokArray:
 		return "an array"

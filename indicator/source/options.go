@@ -31,6 +31,7 @@ type config struct {
 	maxSkips      int
 	mapping       *Mapping
 	refDate       time.Time
+	values        bool  // quote data values in errors (WithValuesInErrors)
 	err           error // the first invalid option
 }
 
@@ -162,4 +163,23 @@ func WithReferenceDate(t time.Time) Option {
 		}
 		c.refDate = t.UTC()
 	}
+}
+
+// WithValuesInErrors makes error messages and skips quote the values of
+// the data they are about, for debugging: the text of a bad CSV cell or
+// JSON value, a JSON value of the wrong type, the id of a skipped FHIR
+// resource or Synthea row. By default they never do, since a value may
+// identify a patient: a message names the line (or record), the column
+// (or field path, FHIR element) and what is wrong, e.g.
+//
+//	source: CSV line 12, column "dob": not a timestamp (want RFC 3339 or YYYY-MM-DD): invalid data
+//
+// and with this option
+//
+//	source: CSV line 12, column "dob": "12/03/1961" is not a timestamp (want RFC 3339 or YYYY-MM-DD): invalid data
+//
+// Messages then hold patient data: keep them out of logs that are not
+// cleared for it.
+func WithValuesInErrors() Option {
+	return func(c *config) { c.values = true }
 }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,10 +18,11 @@ import (
 const shareLimit = 4 << 10
 
 // appendText parses s as a value of kind k and appends it to cb. The
-// error, if any, says why s is not such a value; the caller adds where.
-// Surrounding spaces are ignored except for strings, which are verbatim,
-// and copied when clone is set (see shareLimit).
-func appendText(cb indicator.ColumnBuilder, k indicator.Kind, s string, clone bool) error {
+// error, if any, says why s is not such a value, quoting s only when
+// values is set (WithValuesInErrors); the caller adds where. Surrounding
+// spaces are ignored except for strings, which are verbatim, and copied
+// when clone is set (see shareLimit).
+func appendText(cb indicator.ColumnBuilder, k indicator.Kind, s string, clone, values bool) error {
 	if k == indicator.KindString {
 		if clone {
 			s = strings.Clone(s)
@@ -57,6 +59,30 @@ func appendText(cb indicator.ColumnBuilder, k indicator.Kind, s string, clone bo
 		}
 	default:
 		err = fmt.Errorf("unsupported kind %s", k)
+	}
+	return redact(err, values)
+}
+
+// badValue is a value that is not what its field wants: text is the
+// value, problem what is wrong with it ("not an integer"). Its message
+// shows text unquoted: it is used for JSON numbers.
+type badValue struct{ text, problem string }
+
+func (e *badValue) Error() string { return textvalue.Shorten(e.text) + " is " + e.problem }
+
+// redact returns err without the data value it quotes, unless values is
+// set: a value may identify a patient (see WithValuesInErrors).
+func redact(err error, values bool) error {
+	if err == nil || values {
+		return err
+	}
+	var te *textvalue.Error
+	if errors.As(err, &te) {
+		return errors.New(te.Problem)
+	}
+	var bv *badValue
+	if errors.As(err, &bv) {
+		return errors.New(bv.problem)
 	}
 	return err
 }

@@ -10,7 +10,9 @@
 //	duration   Go syntax, e.g. 36h or 1h30m
 //
 // Surrounding spaces are ignored. Errors say why the text is not such a
-// value; callers add where it was.
+// value; callers add where it was. Every error is an *Error, whose message
+// quotes the text; a caller whose text may be patient data reports
+// Error.Problem instead, which does not.
 package textvalue
 
 import (
@@ -29,6 +31,23 @@ const (
 	MaxYear = 2261
 )
 
+// Error is why a text is not a value of a type.
+type Error struct {
+	// Text is the text parsed.
+	Text string
+	// Problem says what is wrong without quoting Text, e.g. "not an int"
+	// or "outside the years 1678-2261".
+	Problem string
+}
+
+// Error returns the text, quoted and shortened if long, and the problem,
+// e.g. `"6x5" is not an int`.
+func (e *Error) Error() string { return Quote(e.Text) + " is " + e.Problem }
+
+func newError(s, format string, args ...any) error {
+	return &Error{Text: s, Problem: fmt.Sprintf(format, args...)}
+}
+
 // Int parses a base-10 integer.
 func Int(s string) (int64, error) {
 	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
@@ -46,16 +65,16 @@ func Double(s string) (float64, error) {
 		return 0, numberError(s, "a double", err)
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%s is not a finite number", Quote(s))
+		return 0, newError(s, "not a finite number")
 	}
 	return v, nil
 }
 
 func numberError(s, what string, err error) error {
 	if errors.Is(err, strconv.ErrRange) {
-		return fmt.Errorf("%s is out of range for %s", Quote(s), what)
+		return newError(s, "out of range for %s", what)
 	}
-	return fmt.Errorf("%s is not %s", Quote(s), what)
+	return newError(s, "not %s", what)
 }
 
 // Bool parses true, false, 1 or 0, ignoring ASCII case only:
@@ -68,7 +87,7 @@ func Bool(s string) (bool, error) {
 	case t == "0" || asciiEqualFold(t, "false"):
 		return false, nil
 	}
-	return false, fmt.Errorf("%s is not a bool (want true, false, 1 or 0)", Quote(s))
+	return false, newError(s, "not a bool (want true, false, 1 or 0)")
 }
 
 // asciiEqualFold compares s with a lower-case ASCII word ignoring ASCII case.
@@ -103,11 +122,11 @@ func Timestamp(s string) (time.Time, error) {
 		v, err = time.Parse(second, t)
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s is not a timestamp (want RFC 3339 or YYYY-MM-DD)", Quote(s))
+		return time.Time{}, newError(s, "not a timestamp (want RFC 3339 or YYYY-MM-DD)")
 	}
 	v = v.UTC()
 	if y := v.Year(); y < MinYear || y > MaxYear {
-		return time.Time{}, fmt.Errorf("%s is outside the years %d-%d", Quote(s), MinYear, MaxYear)
+		return time.Time{}, newError(s, "outside the years %d-%d", MinYear, MaxYear)
 	}
 	return v, nil
 }
@@ -116,7 +135,7 @@ func Timestamp(s string) (time.Time, error) {
 func Duration(s string) (time.Duration, error) {
 	v, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
-		return 0, fmt.Errorf("%s is not a duration (want Go syntax such as 36h or 1h30m)", Quote(s))
+		return 0, newError(s, "not a duration (want Go syntax such as 36h or 1h30m)")
 	}
 	return v, nil
 }
