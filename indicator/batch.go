@@ -341,7 +341,7 @@ func (cb ColumnBuilder) AppendTime(t time.Time) {
 	}
 	if y := t.UTC().Year(); y < textvalue.MinYear || y > textvalue.MaxYear { // the instant, whatever t's zone
 		if cb.b.err == nil {
-			cb.b.err = fmt.Errorf("%w: field %q: timestamp %s outside the years %d-%d", ErrInvalidData, c.field.Name, t.Format(time.RFC3339), textvalue.MinYear, textvalue.MaxYear)
+			cb.b.err = fmt.Errorf("%w: field %q: a timestamp outside the years %d-%d", ErrInvalidData, c.field.Name, textvalue.MinYear, textvalue.MaxYear)
 		}
 		return
 	}

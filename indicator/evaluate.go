@@ -27,8 +27,14 @@ type evalConfig struct {
 	params    map[string]any
 	workers   int
 	progress  func(read int64)
-	maxErrors int
+	errors    errorPolicy
 	stats     *Stats
+}
+
+// errorPolicy is how an evaluation keeps the errors of records.
+type errorPolicy struct {
+	max    int  // examples kept per indicator
+	values bool // messages keep the values they quote
 }
 
 // WithParams sets parameter values by name. Values are Go values of the
@@ -54,7 +60,17 @@ func WithProgress(f func(read int64)) EvalOption {
 // examples (the lowest record indices); the default is 10. All errors are
 // counted regardless.
 func WithMaxErrors(n int) EvalOption {
-	return func(c *evalConfig) { c.maxErrors = n }
+	return func(c *evalConfig) { c.errors.max = n }
+}
+
+// WithValuesInErrors keeps in the messages of RecordError the values they
+// quote. By default a message quotes no value that may have been read
+// from a record (a name, a date of birth, a code): it names the criterion,
+// the functions, fields and types involved, and list indices and sizes,
+// so that a report can be logged or shared without disclosing patient
+// data. Use it when debugging on data you may see.
+func WithValuesInErrors() EvalOption {
+	return func(c *evalConfig) { c.errors.values = true }
 }
 
 // Stats says what an evaluation did, for tuning definitions and for tests
@@ -103,7 +119,7 @@ func (s *Set) Evaluate(ctx context.Context, src Source, opts ...EvalOption) (*Re
 }
 
 func newEvalConfig(opts []EvalOption) evalConfig {
-	cfg := evalConfig{maxErrors: 10}
+	cfg := evalConfig{errors: errorPolicy{max: 10}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -121,7 +137,7 @@ func (s *Set) pass(ctx context.Context, src Source, cfg evalConfig, paramSets []
 	defer cancel()
 	workers := make([]*worker, cfg.workers)
 	for i := range workers {
-		workers[i] = newWorker(s, paramSets, cfg.maxErrors)
+		workers[i] = newWorker(s, paramSets, cfg.errors)
 		if cfg.stats != nil {
 			for _, c := range workers[i].curs {
 				c.counts = make([]int64, len(s.exprs))
@@ -383,7 +399,7 @@ func (k *keySpace) intern(key string) int {
 	return id
 }
 
-func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
+func newWorker(s *Set, paramSets [][]ref.Val, errs errorPolicy) *worker {
 	w := &worker{set: s, row: newRow(s), spaces: make([]keySpace, len(s.keySpaces))}
 	for i := range w.spaces {
 		w.spaces[i].ids = map[string]int{}
@@ -392,7 +408,7 @@ func newWorker(s *Set, paramSets [][]ref.Val, maxErrors int) *worker {
 		w.curs = append(w.curs, newCursor(s, w.row, params))
 		tallies := make([]*indicatorTally, len(s.indicators))
 		for k, ind := range s.indicators {
-			tallies[k] = newIndicatorTally(ind, maxErrors)
+			tallies[k] = newIndicatorTally(ind, errs)
 		}
 		w.tallies = append(w.tallies, tallies)
 		w.done = append(w.done, make([]bool, len(s.indicators)))
@@ -658,7 +674,7 @@ func (w *worker) standardised(ind *compiledIndicator, o *outcome) (string, error
 		return "age_band", err
 	}
 	if band < 0 || int(band) >= ind.bands() {
-		return "age_band", fmt.Errorf("band %v outside 0..%d", band, ind.bands()-1)
+		return "age_band", fmt.Errorf("band outside 0..%d", ind.bands()-1)
 	}
 	o.band = int(band)
 	return w.rate(ind, o)
@@ -673,7 +689,7 @@ func (w *worker) rate(ind *compiledIndicator, o *outcome) (string, error) {
 		return "denominator_value", err
 	}
 	if o.denValue < 0 {
-		return "denominator_value", fmt.Errorf("negative person-time or population %v", o.denValue)
+		return "denominator_value", errors.New("negative person-time or population")
 	}
 	o.included, o.inDen = true, true
 	field, in, err := w.numerator(ind, o)
@@ -772,8 +788,8 @@ type indicatorTally struct {
 	strata    [][]*tally          // per stratifier: stratum id (the worker's numbering) → tally
 	byKey     []map[string]*tally // per stratifier: stratum key → tally, once merged
 	errored   int64
-	errors    []RecordError // the lowest record indices, at most maxErrors
-	maxErrors int
+	errors    []RecordError // the lowest record indices, at most policy.max
+	policy    errorPolicy
 }
 
 // tally is the accumulation for one population or stratum.
@@ -788,8 +804,8 @@ type tally struct {
 // band holds the events and population of one age band.
 type band struct{ num, den exactSum }
 
-func newIndicatorTally(ind *compiledIndicator, maxErrors int) *indicatorTally {
-	return &indicatorTally{typ: ind.spec.Type, maxErrors: maxErrors, strata: make([][]*tally, len(ind.stratifiers))}
+func newIndicatorTally(ind *compiledIndicator, policy errorPolicy) *indicatorTally {
+	return &indicatorTally{typ: ind.spec.Type, policy: policy, strata: make([][]*tally, len(ind.stratifiers))}
 }
 
 func (t *tally) add(o *outcome, typ Type) {
@@ -863,22 +879,26 @@ func (t *indicatorTally) stratum(i, id int) *tally {
 func (t *indicatorTally) fail(index int64, field string, err error) {
 	t.errored++
 	if t.wants(index) {
-		t.keep(RecordError{Record: index, Field: field, Message: err.Error()})
+		msg := err.Error()
+		if !t.policy.values {
+			msg = redactValues(msg)
+		}
+		t.keep(RecordError{Record: index, Field: field, Message: msg})
 	}
 }
 
 // wants reports whether an error of record index is among the lowest
-// maxErrors seen so far (so its message is worth formatting).
+// policy.max seen so far (so its message is worth formatting).
 func (t *indicatorTally) wants(index int64) bool {
-	return len(t.errors) < t.maxErrors || (t.maxErrors > 0 && index < t.errors[len(t.errors)-1].Record)
+	return len(t.errors) < t.policy.max || (t.policy.max > 0 && index < t.errors[len(t.errors)-1].Record)
 }
 
-// keep inserts e in record order, dropping the highest beyond maxErrors.
+// keep inserts e in record order, dropping the highest beyond policy.max.
 func (t *indicatorTally) keep(e RecordError) {
 	at := sort.Search(len(t.errors), func(i int) bool { return t.errors[i].Record > e.Record })
 	t.errors = slices.Insert(t.errors, at, e)
-	if len(t.errors) > t.maxErrors {
-		t.errors = t.errors[:t.maxErrors]
+	if len(t.errors) > t.policy.max {
+		t.errors = t.errors[:t.policy.max]
 	}
 }
 

@@ -13,7 +13,9 @@ import (
 // set for that record, and the populations the eCQM rules put it in. It is
 // for audits and clinicians' questions ("why is this patient in the
 // numerator?"), so it evaluates every criterion, also those the rules did
-// not need (Consulted says which they did).
+// not need (Consulted says which they did). It discloses the record: its
+// values and error messages quote what was read from it (WithValuesInErrors
+// is implied), so handle it as patient data.
 type Explanation struct {
 	Record    int64  `json:"record"` // 0-based index in the source
 	Indicator string `json:"indicator"`
@@ -111,7 +113,7 @@ func (s *Set) explain(ind *compiledIndicator, b *Batch, i int, index int64, para
 			ex, err = nil, fmt.Errorf("indicator: internal error explaining record %d: %v", index, p)
 		}
 	}()
-	w := newWorker(s, [][]ref.Val{params}, 1)
+	w := newWorker(s, [][]ref.Val{params}, errorPolicy{max: 1, values: true})
 	w.row.enter(b)
 	w.row.at(i)
 	w.cur = w.curs[0]

@@ -73,7 +73,7 @@ func days(v ref.Val) ref.Val {
 	}
 	const perDay = int64(24 * time.Hour)
 	if int64(n) > math.MaxInt64/perDay || int64(n) < math.MinInt64/perDay {
-		return types.NewErr("days: %d days overflows a duration", n)
+		return types.NewErr("days: the number of days overflows a duration")
 	}
 	return types.Duration{Duration: time.Duration(int64(n) * perDay)}
 }

@@ -139,7 +139,7 @@ func TestSlice_BadRowNamesRecordAndField(t *testing.T) {
 		{"timestamp out of range", func(p *person, w *source.RowWriter) error {
 			p.Born = time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
 			return personFill(t, set.Schema())(p, w)
-		}, `source: record 2: field "born": timestamp 1600-01-01T00:00:00Z outside the years 1678-2261: invalid data`},
+		}, `source: record 2: field "born": a timestamp outside the years 1678-2261: invalid data`},
 		{"index out of range", func(p *person, w *source.RowWriter) error {
 			_ = personFill(t, set.Schema())(p, w)
 			w.Int(99, 1)
