@@ -24,11 +24,11 @@ import (
 type EvalOption func(*evalConfig)
 
 type evalConfig struct {
-	params    map[string]any
-	workers   int
-	progress  func(read int64)
-	errors    errorPolicy
-	stats     *Stats
+	params   map[string]any
+	workers  int
+	progress func(read int64)
+	errors   errorPolicy
+	stats    *Stats
 }
 
 // errorPolicy is how an evaluation keeps the errors of records.
@@ -783,13 +783,13 @@ func (w *worker) numberOr(c *criterion, dflt float64) (float64, error) {
 
 // indicatorTally accumulates one indicator over the records one worker saw.
 type indicatorTally struct {
-	typ       Type
-	all       tally
-	strata    [][]*tally          // per stratifier: stratum id (the worker's numbering) → tally
-	byKey     []map[string]*tally // per stratifier: stratum key → tally, once merged
-	errored   int64
-	errors    []RecordError // the lowest record indices, at most policy.max
-	policy    errorPolicy
+	typ     Type
+	all     tally
+	strata  [][]*tally          // per stratifier: stratum id (the worker's numbering) → tally
+	byKey   []map[string]*tally // per stratifier: stratum key → tally, once merged
+	errored int64
+	errors  []RecordError // the lowest record indices, at most policy.max
+	policy  errorPolicy
 }
 
 // tally is the accumulation for one population or stratum.
