@@ -3,8 +3,10 @@ package indicator
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors classify problems; test for them with errors.Is.
@@ -48,6 +50,44 @@ func (p Position) String() string {
 	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Column)
 }
 
+// How much of a message and of a source line Diagnostic.Error shows: a
+// diagnostic about a megabyte-long scalar must not be megabytes long.
+const (
+	maxShownMessage = 1000 // bytes
+	maxShownLine    = 120  // characters
+)
+
+// shorten cuts msg to maxShownMessage bytes, at a character boundary.
+func shorten(msg string) string {
+	if len(msg) <= maxShownMessage {
+		return msg
+	}
+	cut := maxShownMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
+}
+
+// window returns at most maxShownLine characters of line around index col
+// (0-based), marked with … where cut, and col's index in them.
+func window(line []rune, col int) ([]rune, int) {
+	col = min(col, len(line))
+	if len(line) <= maxShownLine {
+		return line, col
+	}
+	start := max(0, min(col-maxShownLine/2, len(line)-maxShownLine))
+	out := slices.Concat([]rune{}, line[start:start+maxShownLine])
+	col -= start
+	if start > 0 {
+		out[0] = '…'
+	}
+	if start+maxShownLine < len(line) {
+		out[len(out)-1] = '…'
+	}
+	return out, col
+}
+
 // Diagnostic is one problem found while loading or compiling definitions.
 type Diagnostic struct {
 	Pos     Position
@@ -62,26 +102,30 @@ type Diagnostic struct {
 // a caret when the source is known:
 //
 //	diabetes.yaml:42:18: indicator DM-HBA1C numerator: undeclared reference to 'hba1cc'
+//
+// The first line is cut after 1,000 bytes and the source line shown is at
+// most 120 characters around the column, so that a problem with a huge
+// scalar does not give a huge error.
 func (d Diagnostic) Error() string {
-	var b strings.Builder
-	b.WriteString(d.Pos.String())
-	b.WriteString(": ")
+	var head strings.Builder
+	head.WriteString(d.Pos.String())
+	head.WriteString(": ")
 	if d.Owner != "" {
-		b.WriteString(d.Owner)
+		head.WriteString(d.Owner)
 		if d.Field != "" {
-			b.WriteString(" " + d.Field)
+			head.WriteString(" " + d.Field)
 		}
-		b.WriteString(": ")
+		head.WriteString(": ")
 	} else if d.Field != "" {
-		b.WriteString(d.Field + ": ")
+		head.WriteString(d.Field + ": ")
 	}
-	b.WriteString(d.Message)
+	head.WriteString(d.Message)
+	var b strings.Builder
+	b.WriteString(shorten(head.String()))
 	if d.Line != "" && d.Pos.Column > 0 {
-		b.WriteString("\n | " + d.Line + "\n | ")
-		for i, r := range []rune(d.Line) {
-			if i >= d.Pos.Column-1 {
-				break
-			}
+		line, col := window([]rune(d.Line), d.Pos.Column-1)
+		b.WriteString("\n | " + string(line) + "\n | ")
+		for _, r := range line[:col] {
 			if r == '\t' {
 				b.WriteByte('\t')
 			} else {
@@ -131,26 +175,33 @@ func (ds Diagnostics) sort() {
 	})
 }
 
-// err returns ds as an error, or nil when empty.
-// merge returns ds with the diagnostics of more that it does not hold yet
-// (the same position and message).
+// merge returns ds, the problems the parser found, with the compiler's
+// problems in more that are not consequences of them: those about the same
+// owner and field (a definition the parser refused has no expression to
+// compile) or at the same position with the same message.
 func (ds Diagnostics) merge(more Diagnostics) Diagnostics {
+	type place struct{ owner, field string }
 	type key struct {
 		pos Position
 		msg string
 	}
+	flagged := map[place]bool{}
 	seen := map[key]bool{}
 	for _, d := range ds {
+		if d.Owner != "" {
+			flagged[place{d.Owner, d.Field}] = true
+		}
 		seen[key{d.Pos, d.Message}] = true
 	}
 	for _, d := range more {
-		if !seen[key{d.Pos, d.Message}] {
+		if !flagged[place{d.Owner, d.Field}] && !seen[key{d.Pos, d.Message}] {
 			ds = append(ds, d)
 		}
 	}
 	return ds
 }
 
+// err returns ds as an error, or nil when empty.
 func (ds Diagnostics) err() error {
 	if len(ds) == 0 {
 		return nil

@@ -581,3 +581,31 @@ func TestParameters(t *testing.T) {
 		assert.True(t, errors.Is(err, indicator.ErrParameter), "%v", err)
 	})
 }
+
+func TestLoad_RefusedDefinitionIsNotCompiled(t *testing.T) {
+	_, err := indicator.Load("set.yaml", []byte("id: s\ndefinitions:\n  d: [1, 2]\nindicators:\n  - id: A\n    type: count\n    initial_population: d\n"))
+	var ds indicator.Diagnostics
+	require.ErrorAs(t, err, &ds)
+	require.NotEmpty(t, ds)
+	assert.Equal(t, indicator.Position{File: "set.yaml", Line: 3, Column: 6}, ds[0].Pos)
+	assert.Contains(t, ds[0].Message, "want a CEL expression")
+	for _, d := range ds {
+		assert.Positive(t, d.Pos.Line, "every diagnostic is placed: %v", d)
+		assert.NotContains(t, d.Message, "Syntax error", "the refused text is not compiled")
+	}
+}
+
+func TestDiagnostic_LongLineAndMessage(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	d := indicator.Diagnostic{Pos: indicator.Position{File: "f.yaml", Line: 1, Column: 4000}, Message: "bad " + long, Line: "a: " + long}
+	text := d.Error()
+	assert.Less(t, len(text), 1500, "the message and the line are cut")
+	lines := strings.Split(text, "\n")
+	require.Len(t, lines, 3)
+	shown, caret := []rune(lines[1]), []rune(lines[2])
+	assert.Equal(t, '…', shown[3], "cut on the left")
+	assert.Equal(t, '…', shown[len(shown)-1], "cut on the right")
+	assert.Equal(t, 'x', shown[len(caret)-1], "the caret points into the window")
+	short := indicator.Diagnostic{Pos: indicator.Position{File: "f.yaml", Line: 1, Column: 3}, Message: "m", Line: "a: b"}
+	assert.Equal(t, "f.yaml:1:3: m\n | a: b\n |   ^", short.Error())
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/openhpi/hpi/indicator/disclosure"
 	"github.com/openhpi/hpi/indicator/stats"
+	"github.com/openhpi/hpi/internal/textvalue"
+	"github.com/openhpi/hpi/internal/yamlpos"
 )
 
 // maxSourceBytes bounds the YAML accepted by Parse, so that a hostile file
@@ -56,7 +57,7 @@ func parse(file string, data []byte) (*SetSpec, Diagnostics) {
 		if errors.Is(err, io.EOF) {
 			p.diag(Position{File: file, Line: 1, Column: 1}, "", "", ErrInvalidDefinition, "empty document")
 		} else {
-			p.yamlError(err)
+			p.yamlError(data, err)
 		}
 		return nil, p.diags
 	}
@@ -97,23 +98,11 @@ func (p *parser) errorf(n *yaml.Node, owner, field, format string, args ...any) 
 	p.diag(p.pos(n), owner, field, ErrInvalidDefinition, format, args...)
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlError turns a YAML syntax error into diagnostics; the YAML library
-// reports a line but no column.
-func (p *parser) yamlError(err error) {
-	msgs := []string{err.Error()}
-	if te, ok := err.(*yaml.TypeError); ok {
-		msgs = te.Errors
-	}
-	for _, m := range msgs {
-		pos := Position{File: p.file}
-		m = strings.TrimPrefix(m, "yaml: ")
-		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-			m = strings.TrimPrefix(m, sub[0]+": ") // the position says it
-		}
-		p.diags = append(p.diags, Diagnostic{Pos: pos, Class: ErrInvalidDefinition, Message: "YAML: " + m})
+// yamlError turns an error of the YAML library over data into diagnostics.
+func (p *parser) yamlError(data []byte, err error) {
+	for _, yp := range yamlpos.Problems(data, err) {
+		pos := Position{File: p.file, Line: yp.Line, Column: yp.Column}
+		p.diag(pos, "", "", ErrInvalidDefinition, "YAML: %s", yp.Message)
 	}
 }
 
@@ -196,7 +185,7 @@ func nodeKind(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return textvalue.Quote(n.Value)
 	case yaml.AliasNode:
 		return "an alias"
 	}

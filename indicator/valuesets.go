@@ -171,7 +171,7 @@ func parseValueSetYAML(file string, data []byte) ([]ValueSetSpec, error) {
 		if errors.Is(err, io.EOF) {
 			p.diag(Position{File: file, Line: 1, Column: 1}, "", "", ErrInvalidDefinition, "empty document")
 		} else {
-			p.yamlError(err)
+			p.yamlError(data, err)
 		}
 		return nil, p.diags.err()
 	}

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 
 	"github.com/openhpi/hpi/indicator"
 	"github.com/openhpi/hpi/internal/textvalue"
+	"github.com/openhpi/hpi/internal/yamlpos"
 )
 
 // Mapping says which elements of which FHIR resources become which schema
@@ -230,7 +229,7 @@ func ParseMapping(file string, data []byte) (*Mapping, error) {
 		if errors.Is(err, io.EOF) {
 			mp.errorf(nil, "", "empty document")
 		} else {
-			mp.yamlError(err)
+			mp.yamlError(data, err)
 		}
 		return nil, mp.diags
 	}
@@ -260,29 +259,21 @@ func (p *mparser) pos(n *yaml.Node) indicator.Position {
 
 func (p *mparser) errorf(n *yaml.Node, owner, format string, args ...any) {
 	pos := p.pos(n)
-	d := indicator.Diagnostic{Pos: pos, Owner: owner, Class: indicator.ErrInvalidDefinition, Message: fmt.Sprintf(format, args...)}
-	if pos.Line >= 1 && pos.Line <= len(p.lines) {
-		d.Line = strings.TrimRight(p.lines[pos.Line-1], "\r")
-	}
-	p.diags = append(p.diags, d)
+	p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Owner: owner, Class: indicator.ErrInvalidDefinition, Message: fmt.Sprintf(format, args...), Line: p.line(pos.Line)})
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-func (p *mparser) yamlError(err error) {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
+// line returns line k (1-based) of the file without its line ending, or "".
+func (p *mparser) line(k int) string {
+	if k < 1 || k > len(p.lines) {
+		return ""
 	}
-	for _, m := range msgs {
-		pos := indicator.Position{File: p.file}
-		m = strings.TrimPrefix(m, "yaml: ")
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-			m = strings.TrimPrefix(m, sub[0]+": ")
-		}
-		p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Class: indicator.ErrInvalidDefinition, Message: "YAML: " + m})
+	return strings.TrimRight(p.lines[k-1], "\r")
+}
+
+func (p *mparser) yamlError(data []byte, err error) {
+	for _, yp := range yamlpos.Problems(data, err) {
+		pos := indicator.Position{File: p.file, Line: yp.Line, Column: yp.Column}
+		p.diags = append(p.diags, indicator.Diagnostic{Pos: pos, Class: indicator.ErrInvalidDefinition, Message: "YAML: " + yp.Message, Line: p.line(yp.Line)})
 	}
 }
 

@@ -202,23 +202,10 @@ var lineRE = regexp.MustCompile(`\bline \d+\b`)
 // problem, why. A known problem makes its subtest skip (after every other
 // check ran) with "finding: ..."; any other problem fails it.
 var knownFindings = map[string]string{
-	"dashboardspec.Parse/slow":        "a 500-byte alias bomb costs about 1.1 s and 140 MB before Parse rejects it: writeNode expands aliases up to maxNodes (4M) nodes and json.Marshals each scalar (dashboardspec/codec.go); lower maxNodes, or reject aliases as the other loaders do",
-	"dashboardspec.Parse/memory":      "see slow",
-	"dashboardspec.Parse/no-line":     "structural errors are found by encoding/json after the YAML is converted to JSON and name no line (dashboardspec/codec.go parseJSON); only duplicate keys and key kinds carry \"line N\"",
-	"indicator.Load/no-line":          "YAML library errors carry no line when they are reader errors (invalid UTF-8, control characters: yaml.v3 sets no mark) or on the first line (yaml.v3 omits \"line 1\"); parse.go yamlError keeps them position-less",
-	"stratify.Load/no-line":           "as indicator.Load: yamlsrc.SyntaxErrors",
-	"framework.Load/no-line":          "as indicator.Load: yamlsrc.SyntaxErrors",
-	"logicmodel.Load/no-line":         "as indicator.Load: yamlsrc.SyntaxErrors",
-	"indicator.LoadValueSets/no-line": "as indicator.Load: parse.go yamlError",
-	"source.ParseMapping/no-line":     "as indicator.Load: mapping.go yamlError",
-	"indicator.Load/no-file":          "a definition whose value is not a scalar is reported (want a CEL expression) and then compiled anyway with an empty text, giving a second diagnostic at \"<input>\" with no line (\"Syntax error: mismatched input '<EOF>'\"): compile.go should skip expressions parse rejected",
-	"indicator.Load/echo":             "Diagnostic.Error repeats the source line and the message quotes the scalar (nodeKind %q): a 5 MB scalar gives an error of 10 MB",
-	"framework.Load/echo":             "as indicator.Load: yamlsrc.Kind quotes the whole scalar and Diagnostic.Line holds the whole source line",
-	"stratify.Load/echo":              "as framework.Load",
-	"logicmodel.Load/echo":            "as framework.Load",
-	"source.ParseMapping/echo":        "as framework.Load",
-	"indicator.LoadValueSets/echo":    "as indicator.Load",
-	"dashboardspec.Parse/echo":        "the error quotes the whole scalar",
+	"dashboardspec.Parse/slow":    "a 500-byte alias bomb costs about 1.1 s and 140 MB before Parse rejects it: writeNode expands aliases up to maxNodes (4M) nodes and json.Marshals each scalar (dashboardspec/codec.go); lower maxNodes, or reject aliases as the other loaders do",
+	"dashboardspec.Parse/memory":  "see slow",
+	"dashboardspec.Parse/no-line": "structural errors are found by encoding/json after the YAML is converted to JSON and name no line (dashboardspec/codec.go parseJSON); only duplicate keys and key kinds carry \"line N\"",
+	"dashboardspec.Parse/echo":    "the error quotes the whole scalar",
 }
 
 // tracker collects the problems of one loader's subtest.

@@ -6,27 +6,27 @@
 package yamlsrc
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/openhpi/hpi/indicator"
+	"github.com/openhpi/hpi/internal/textvalue"
+	"github.com/openhpi/hpi/internal/yamlpos"
 )
 
 // File is one YAML source: its name and lines.
 type File struct {
 	Name  string
+	data  []byte
 	lines []string
 }
 
 // NewFile returns the File of data, named name in positions.
 func NewFile(name string, data []byte) File {
-	return File{Name: name, lines: strings.Split(string(data), "\n")}
+	return File{Name: name, data: data, lines: strings.Split(string(data), "\n")}
 }
 
 // Pos returns the position of n in f.
@@ -52,27 +52,13 @@ func (f File) Diagnostic(pos indicator.Position, owner, field string, class erro
 		Message: fmt.Sprintf(format, args...), Line: f.Line(pos.Line)}
 }
 
-// lineRE finds the line the YAML library names in its messages.
-var lineRE = regexp.MustCompile(`line (\d+): `)
-
-// SyntaxErrors turns an error of the YAML library into diagnostics, one
-// per message, positioned at the line it names (the library gives no
-// column), with class indicator.ErrInvalidDefinition.
+// SyntaxErrors turns an error of the YAML library over f's data into
+// diagnostics, one per message, with class indicator.ErrInvalidDefinition.
 func (f File) SyntaxErrors(err error) indicator.Diagnostics {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
 	var out indicator.Diagnostics
-	for _, m := range msgs {
-		pos := indicator.Position{File: f.Name}
-		m = strings.TrimPrefix(m, "yaml: ")
-		if sub := lineRE.FindStringSubmatch(m); sub != nil {
-			pos.Line, _ = strconv.Atoi(sub[1])
-			m = strings.Replace(m, sub[0], "", 1) // the position says it
-		}
-		out = append(out, f.Diagnostic(pos, "", "", indicator.ErrInvalidDefinition, "YAML: %s", m))
+	for _, p := range yamlpos.Problems(f.data, err) {
+		pos := indicator.Position{File: f.Name, Line: p.Line, Column: p.Column}
+		out = append(out, f.Diagnostic(pos, "", "", indicator.ErrInvalidDefinition, "YAML: %s", p.Message))
 	}
 	return out
 }
@@ -85,7 +71,7 @@ func Kind(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return textvalue.Quote(n.Value)
 	case yaml.AliasNode:
 		return "an alias"
 	}
