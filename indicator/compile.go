@@ -517,16 +517,25 @@ func (c *compiler) check(a *cel.Ast, e Expr, owner, field string, want []*types.
 		c.diag(e.Pos, owner, field, ErrTypeMismatch, "expression has type %s, want %s", checked.OutputType(), strings.Join(names, " or "))
 		return nil, false
 	}
-	est, err := c.env.EstimateCost(checked, c.sizes())
-	if err != nil {
-		c.diag(e.Pos, owner, field, ErrCostBudget, "cost estimation failed: %v", err)
-		return nil, false
-	}
-	if est.Max > c.cfg.costBudget {
-		c.diag(e.Pos, owner, field, ErrCostBudget, "estimated cost %d exceeds the budget of %d", est.Max, c.cfg.costBudget)
+	if !c.withinBudget(c.env, checked, e, owner, field) {
 		return nil, false
 	}
 	return checked, true
+}
+
+// withinBudget reports whether the estimated worst-case cost of checked
+// (compiled in env) is within the cost budget, and diagnoses it if not.
+func (c *compiler) withinBudget(env *cel.Env, checked *cel.Ast, e Expr, owner, field string) bool {
+	est, err := env.EstimateCost(checked, c.sizes())
+	if err != nil {
+		c.diag(e.Pos, owner, field, ErrCostBudget, "cost estimation failed: %v", err)
+		return false
+	}
+	if est.Max > c.cfg.costBudget {
+		c.diag(e.Pos, owner, field, ErrCostBudget, "estimated cost %d exceeds the budget of %d", est.Max, c.cfg.costBudget)
+		return false
+	}
+	return true
 }
 
 // failed reports whether iss holds an error. Unlike iss.Err, it does not

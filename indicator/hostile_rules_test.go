@@ -305,3 +305,41 @@ func TestUntrustedNativePath(t *testing.T) {
 		`conditions.exists(a, conditions.exists(b, a.code == b.code && a != b))`)), indicator.WithUntrustedRules(indicator.Limits{}))
 	require.ErrorIs(t, err, indicator.ErrCostBudget)
 }
+
+// TestHostileThresholds: a threshold condition runs once per result, but
+// a comprehension over list literals could still run for ever; the cost
+// budget rejects it in both modes, and untrusted mode limits its nesting.
+func TestHostileThresholds(t *testing.T) {
+	ten := "[" + repeatJoin("1", ",", 10) + "]"
+	const set = `id: t
+schema: {unit: patient, fields: {age: int}}
+indicators:
+  - id: T
+    type: proportion
+    denominator: "true"
+    numerator: age > 1
+    thresholds:
+      - {status: green, when: '%s'}
+      - {status: red}
+`
+	for _, c := range []struct {
+		name, when string
+		opts       []indicator.CompileOption
+		class      error
+	}{
+		{"exponential, trusted", ten + ".exists(a, " + ten + ".exists(b, " + ten + ".exists(c, " + ten + ".exists(d, " + ten + ".exists(e, " + ten + ".exists(f, value > 0.0))))))", nil, indicator.ErrCostBudget},
+		{"exponential, untrusted", ten + ".exists(a, " + ten + ".exists(b, " + ten + ".exists(c, " + ten + ".exists(d, " + ten + ".exists(e, value > 0.0)))))", []indicator.CompileOption{indicator.WithUntrustedRules(indicator.Limits{})}, indicator.ErrCostBudget},
+		{"deep, untrusted", strings.Repeat("(", 100) + "value > 0.0" + strings.Repeat(")", 100), []indicator.CompileOption{indicator.WithUntrustedRules(indicator.Limits{})}, indicator.ErrLimit},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := indicator.Load("t.yaml", []byte(fmt.Sprintf(set, c.when)), c.opts...)
+			require.ErrorIs(t, err, c.class)
+			var ds indicator.Diagnostics
+			require.ErrorAs(t, err, &ds)
+			assert.Equal(t, "thresholds.when", ds[0].Field)
+			assert.Equal(t, 9, ds[0].Pos.Line)
+		})
+	}
+	_, err := indicator.Load("t.yaml", []byte(fmt.Sprintf(set, "value >= 50.0")), indicator.WithUntrustedRules(indicator.Limits{}))
+	require.NoError(t, err, "an ordinary threshold compiles in untrusted mode")
+}

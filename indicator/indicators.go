@@ -242,22 +242,27 @@ func (c *compiler) keySpace(comps []*criterion) int {
 	return len(c.set.keySpaces) - 1
 }
 
-// thresholdEnv declares the variables a threshold condition sees.
-func thresholdEnv() (*cel.Env, error) {
-	return cel.NewEnv(
+// thresholdEnv declares the variables a threshold condition sees, with
+// the limits of untrusted-rule mode when l is not nil.
+func thresholdEnv(l *Limits) (*cel.Env, error) {
+	opts := []cel.EnvOption{
 		cel.CrossTypeNumericComparisons(true),
 		cel.Variable("value", cel.DoubleType),
 		cel.Variable("lower", cel.DoubleType),
 		cel.Variable("upper", cel.DoubleType),
 		cel.Variable("target", cel.DoubleType),
-	)
+	}
+	if l != nil {
+		opts = append(opts, l.envOptions()...)
+	}
+	return cel.NewEnv(opts...)
 }
 
 func (c *compiler) compileThresholds(spec *IndicatorSpec, owner string) []compiledThreshold {
 	if len(spec.Thresholds) == 0 {
 		return nil
 	}
-	env, err := thresholdEnv()
+	env, err := thresholdEnv(c.cfg.limits)
 	if err != nil {
 		c.diag(spec.Pos, owner, "thresholds", ErrInvalidDefinition, "%v", err)
 		return nil
@@ -267,8 +272,14 @@ func (c *compiler) compileThresholds(spec *IndicatorSpec, owner string) []compil
 		ct := compiledThreshold{status: t.Status}
 		if !t.When.IsZero() {
 			checked, iss := env.Compile(t.When.Text)
-			if iss.Err() != nil {
+			if failed(iss) {
 				c.celIssues(t.When, owner, "thresholds.when", iss, ErrTypeMismatch)
+				continue
+			}
+			// A condition runs once per result, but a comprehension over
+			// list literals can still be made to run for ever: the cost
+			// budget applies as to any expression.
+			if !c.withinBudget(env, checked, t.When, owner, "thresholds.when") {
 				continue
 			}
 			if !checked.OutputType().IsExactType(types.BoolType) {
