@@ -67,22 +67,43 @@ func (m *Model) known(name string) bool {
 	return m.input(name) != nil || m.component(name) != nil || slices.Contains([]string{"score", "tier", "segment"}, name)
 }
 
+// LoadOption configures Load and LoadFile.
+type LoadOption func(*loadConfig)
+
+type loadConfig struct {
+	compile []indicator.CompileOption
+}
+
+// WithCompileOptions compiles the model's lowered definitions with opts,
+// e.g. indicator.WithUntrustedRules(indicator.Limits{}) for a model that
+// someone else wrote: its expressions are then held to the limits when it
+// loads (its reference cases run under them too) and whenever it scores.
+// A model attached to an indicator set (Attach) is held to the options
+// that set is compiled with.
+func WithCompileOptions(opts ...indicator.CompileOption) LoadOption {
+	return func(c *loadConfig) { c.compile = append(c.compile, opts...) }
+}
+
 // LoadFile reads, checks and compiles a model from a YAML file, and
 // verifies its reference cases.
-func LoadFile(path string) (*Model, error) {
+func LoadFile(path string, opts ...LoadOption) (*Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("stratify: %w", err)
 	}
 	defer f.Close()
-	return Load(f, path)
+	return Load(f, path, opts...)
 }
 
 // Load reads, checks and compiles a model from YAML and verifies its
 // reference cases; name is the file name used in error positions. Every
 // problem is reported at once as indicator.Diagnostics, each with
 // file:line:column: a model whose reference cases fail does not load.
-func Load(r io.Reader, name string) (*Model, error) {
+func Load(r io.Reader, name string, opts ...LoadOption) (*Model, error) {
+	var cfg loadConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	data, err := io.ReadAll(io.LimitReader(r, maxSourceBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("stratify: reading %s: %w", name, err)
@@ -101,8 +122,14 @@ func Load(r io.Reader, name string) (*Model, error) {
 	if len(p.Diags) > 0 {
 		return nil, diagErr(p.Diags)
 	}
-	if err := m.compile(); err != nil {
-		p.diag(m.Pos, "", indicator.ErrInvalidDefinition, "the lowered model does not compile: %v", err)
+	if err := m.compile(cfg.compile); err != nil {
+		// The lowered definitions keep their components' positions; the
+		// problems are the compiler's (a limit of WithCompileOptions, say).
+		var ds indicator.Diagnostics
+		if !errors.As(err, &ds) {
+			p.diag(m.Pos, "", indicator.ErrInvalidDefinition, "the lowered model does not compile: %v", err)
+		}
+		p.Diags = append(p.Diags, ds...)
 		return nil, diagErr(p.Diags)
 	}
 	m.verify(p)
@@ -128,7 +155,7 @@ func diagErr(ds indicator.Diagnostics) error {
 
 // compile builds the standalone set (the inputs as schema fields) and the
 // population set (the same with the indicators of Apply).
-func (m *Model) compile() error {
+func (m *Model) compile(opts []indicator.CompileOption) error {
 	m.schema = indicator.Schema{Unit: standaloneUnit}
 	for _, in := range m.Inputs {
 		m.schema.Fields = append(m.schema.Fields, indicator.Field{Name: in.Name, Kind: in.Type, Nullable: in.Optional, Description: in.Description})
@@ -138,11 +165,11 @@ func (m *Model) compile() error {
 		return err
 	}
 	spec := &indicator.SetSpec{ID: m.ID, Version: m.Version, Title: m.Title, Schema: m.schema, Definitions: defs, Pos: m.Pos}
-	if m.set, err = indicator.Compile(spec); err != nil {
+	if m.set, err = indicator.Compile(spec, opts...); err != nil {
 		return err
 	}
 	spec.Indicators = m.populationIndicators()
-	if m.popSet, err = indicator.Compile(spec); err != nil {
+	if m.popSet, err = indicator.Compile(spec, opts...); err != nil {
 		return err
 	}
 	m.outputs = nil

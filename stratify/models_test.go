@@ -321,3 +321,31 @@ tiers:
 		assert.Equal(t, want, r.Tier, "x=%v", c.x)
 	}
 }
+
+// TestLoad_UntrustedRules: a model that someone else wrote can be held to
+// the limits of indicator.WithUntrustedRules; the shipped models pass them.
+func TestLoad_UntrustedRules(t *testing.T) {
+	untrusted := stratify.WithCompileOptions(indicator.WithUntrustedRules(indicator.Limits{}))
+	for _, name := range []string{"lace", "charlson-quan2011", "cha2ds2-vasc", "bridges-to-health"} {
+		_, err := stratify.LoadFile("../examples/riskmodels/"+name+".yaml", untrusted)
+		require.NoError(t, err, name)
+	}
+	terms := make([]string, 2000)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("x == %d", i)
+	}
+	huge := `id: huge
+inputs:
+  x: int
+components:
+  X: {when: '` + strings.Join(terms, " || ") + `', points: 1}
+tiers:
+  - {name: low}
+  - {name: high, gte: 1}
+`
+	_, err := stratify.Load(strings.NewReader(huge), "huge.yaml")
+	require.NoError(t, err, "trusted: a 2,000-term expression is allowed")
+	_, err = stratify.Load(strings.NewReader(huge), "huge.yaml", untrusted)
+	require.ErrorIs(t, err, indicator.ErrLimit)
+	assert.Contains(t, err.Error(), "huge.yaml")
+}
