@@ -816,6 +816,8 @@ func (t *tally) add(o *outcome, typ Type) {
 		t.included++
 	}
 	switch {
+	case typ == Proportion || typ == Count:
+		return // their values are population counts: no sums
 	case typ == Mean && o.inNum:
 		t.obs.add(o.numValue)
 	case o.inNum:

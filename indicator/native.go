@@ -42,12 +42,31 @@ type native struct {
 	vec   vecFn // KindBool: the same value a batch at a time, when simple enough (vector.go)
 	field int   // KindEvents: the top-level event-list field
 
-	// For fusing the commonest criteria (age >= 18, sex == "female") into
-	// one closure: a plain top-level field (column is its index + 1) or a
-	// literal (constant).
+	// For fusing the commonest criteria (age >= 18, sex == "female",
+	// o.date >= period_start) into one closure: a plain field (place; a
+	// top-level one also has column, its index + 1, for vectors), a
+	// literal (constant) or a parameter (param, its index + 1).
+	place    place
 	column   int
 	nullable bool
 	constant ref.Val
+	param    int
+}
+
+// place is where a plain field's value is: top-level column col, or field
+// sub of event-list column col at the event in cursor slot slot.
+type place struct {
+	ok             bool
+	event          bool
+	col, sub, slot int
+}
+
+// at returns the column and index of the field's current value.
+func (p place) at(c *cursor) (*column, int) {
+	if p.event {
+		return c.row.batch.cols[p.col].fields[p.sub], c.slots[p.slot]
+	}
+	return c.row.batch.cols[p.col], c.row.i
 }
 
 // evlist is some of the current record's events of one event-list field:
@@ -212,7 +231,9 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 		return fieldNative(b.index, &nc.c.set.schema.Fields[b.index])
 	case bindParam:
 		i := b.index
-		return fromVal(nc.c.set.params[i].Type.Kind, func(c *cursor) (ref.Val, error) { return c.params[i], nil })
+		n, ok := fromVal(nc.c.set.params[i].Type.Kind, func(c *cursor) (ref.Val, error) { return c.params[i], nil })
+		n.param = i + 1
+		return n, ok
 	case bindDefinition:
 		i := b.index
 		if nc.c.set.defExpr == nil || i >= len(nc.c.set.defExpr) {
@@ -315,7 +336,7 @@ func nullError(col *column) error {
 // fieldNative reads top-level scalar field i of the current record.
 func fieldNative(i int, f *Field) (native, bool) {
 	n, ok := columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
-	n.column, n.nullable = i+1, f.Nullable
+	n.column, n.nullable, n.place = i+1, f.Nullable, place{ok: true, col: i}
 	if f.Kind == KindBool {
 		n.vec = fieldVec(i, boolBits)
 	}
@@ -324,9 +345,11 @@ func fieldNative(i int, f *Field) (native, bool) {
 
 // eventFieldNative reads field j of the current event of an exists/all.
 func eventFieldNative(v iterVar, j int, f *Field) (native, bool) {
-	return columnNative(f, func(c *cursor) (*column, int, error) {
+	n, ok := columnNative(f, func(c *cursor) (*column, int, error) {
 		return c.row.batch.cols[v.field].fields[j], c.slots[v.slot], nil
 	})
+	n.nullable, n.place = f.Nullable, place{ok: true, event: true, col: v.field, sub: j, slot: v.slot}
+	return n, ok
 }
 
 // columnNative reads a scalar column at the position at gives.
@@ -708,6 +731,16 @@ func (nc nativeCompiler) in(args []ast.Expr) (native, bool) {
 		_, in := index[s]
 		return in, nil
 	}}
+	if p, nullable := x.place, x.nullable; p.ok { // the same, in one closure
+		n.b = func(c *cursor) (bool, error) {
+			col, r := p.at(c)
+			if nullable && col.isNull(r) {
+				return false, nullError(col)
+			}
+			_, in := index[col.strs[r]]
+			return in, nil
+		}
+	}
 	if x.column > 0 {
 		n.vec = fieldVec(x.column-1, stringMembership(index).fill)
 	}
@@ -991,64 +1024,98 @@ func ordering(fn string, l, r native) (native, bool) {
 	}}, true
 }
 
-// fieldAndConstant splits a comparison into its plain field and literal
-// operands; swapped when the literal is on the left.
-func fieldAndConstant(l, r native) (field, constant native, swapped, ok bool) {
+// fieldAndOperand splits a comparison into its plain field and its other
+// operand, a literal or a parameter; swapped when the field is on the
+// right.
+func fieldAndOperand(l, r native) (field, other native, swapped, ok bool) {
+	operand := func(n native) bool { return n.constant != nil || n.param > 0 }
 	switch {
-	case l.column > 0 && r.constant != nil:
+	case l.place.ok && operand(r):
 		return l, r, false, true
-	case r.column > 0 && l.constant != nil:
+	case r.place.ok && operand(l):
 		return r, l, true, true
 	}
 	return native{}, native{}, false, false
 }
 
-// fusedOrdering compiles an int field ordered against an int literal as
-// one closure, with the same result and errors as the general path.
+// intOf returns an int or timestamp value as the int64 of a column.
+func intOf(v ref.Val) (int64, bool) {
+	switch x := v.(type) {
+	case types.Int:
+		return int64(x), true
+	case types.Timestamp:
+		return x.UnixNano(), true
+	}
+	return 0, false
+}
+
+// fusedOrdering compiles an int or timestamp field ordered against a
+// literal or a parameter of its type as one closure, with the same result
+// and errors as the general path.
 func fusedOrdering(fn string, l, r native) (native, bool) {
-	field, constant, swapped, ok := fieldAndConstant(l, r)
-	k, isInt := constant.constant.(types.Int)
-	if !ok || !isInt || field.kind != KindInt {
+	field, other, swapped, ok := fieldAndOperand(l, r)
+	if !ok || (field.kind != KindInt && field.kind != KindTimestamp) || other.kind != field.kind {
 		return native{}, false
 	}
 	if swapped { // 18 <= age is age >= 18
 		fn = map[string]string{operators.Less: operators.Greater, operators.LessEquals: operators.GreaterEquals,
 			operators.Greater: operators.Less, operators.GreaterEquals: operators.LessEquals}[fn]
 	}
-	lit := int64(k)
-	test := map[string]func(int64) bool{
-		operators.Less:          func(v int64) bool { return v < lit },
-		operators.LessEquals:    func(v int64) bool { return v <= lit },
-		operators.Greater:       func(v int64) bool { return v > lit },
-		operators.GreaterEquals: func(v int64) bool { return v >= lit },
+	test := map[string]func(v, lit int64) bool{
+		operators.Less:          func(v, lit int64) bool { return v < lit },
+		operators.LessEquals:    func(v, lit int64) bool { return v <= lit },
+		operators.Greater:       func(v, lit int64) bool { return v > lit },
+		operators.GreaterEquals: func(v, lit int64) bool { return v >= lit },
 	}[fn]
-	i, nullable := field.column-1, field.nullable
-	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
-		col := c.row.batch.cols[i]
-		if nullable && col.isNull(c.row.i) {
+	p, nullable := field.place, field.nullable
+	if other.param > 0 { // the same for every record of a cursor, read each time
+		k := other.param - 1
+		return native{kind: KindBool, b: func(c *cursor) (bool, error) {
+			col, r := p.at(c)
+			if nullable && col.isNull(r) {
+				return false, nullError(col)
+			}
+			lit, _ := intOf(c.params[k])
+			return test(col.ints[r], lit), nil
+		}}, true
+	}
+	lit, ok := intOf(other.constant)
+	if !ok {
+		return native{}, false
+	}
+	n := native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		col, r := p.at(c)
+		if nullable && col.isNull(r) {
 			return false, nullError(col)
 		}
-		return test(col.ints[c.row.i]), nil
-	}, vec: fieldVec(i, intCompare{fn, lit}.fill)}, true
+		return test(col.ints[r], lit), nil
+	}}
+	if field.column > 0 {
+		n.vec = fieldVec(field.column-1, intCompare{fn, lit}.fill)
+	}
+	return n, true
 }
 
 // fusedStringEquality compiles a string field compared with a string
 // literal as one closure.
 func fusedStringEquality(eq bool, l, r native) (native, bool) {
-	field, constant, _, ok := fieldAndConstant(l, r)
-	k, isString := constant.constant.(types.String)
+	field, other, _, ok := fieldAndOperand(l, r)
+	k, isString := other.constant.(types.String)
 	if !ok || !isString || field.kind != KindString {
 		return native{}, false
 	}
-	i, nullable, lit := field.column-1, field.nullable, string(k)
-	test := func(s string) bool { return (s == lit) == eq }
-	return native{kind: KindBool, b: func(c *cursor) (bool, error) {
-		col := c.row.batch.cols[i]
-		if nullable && col.isNull(c.row.i) {
+	p, nullable, lit := field.place, field.nullable, string(k)
+	n := native{kind: KindBool, b: func(c *cursor) (bool, error) {
+		col, r := p.at(c)
+		if nullable && col.isNull(r) {
 			return false, nullError(col)
 		}
-		return test(col.strs[c.row.i]), nil
-	}, vec: fieldVec(i, stringEquality{eq, lit}.fill)}, true
+		return (col.strs[r] == lit) == eq, nil
+	}}
+	if field.column > 0 {
+		n.vec = fieldVec(field.column-1, stringEquality{eq, lit}.fill)
+	}
+	return n, true
 }
 
 // equality compiles == and != between operands of the same kind; a NaN is

@@ -39,6 +39,7 @@ schema:
         code: string
         n: int
         v: double?
+        at: timestamp?
 parameters:
   p: {type: int, default: "3"}
   q: {type: double, default: "-0.5"}
@@ -153,6 +154,8 @@ func (g exprGen) leaf(kind string) string {
 			return v + ".v"
 		case "string":
 			return v + ".code"
+		case "timestamp":
+			return v + ".at"
 		}
 	}
 	switch kind {
@@ -213,6 +216,9 @@ func edgeRecords(t *testing.T, s *Schema, n int, r *rand.Rand, nulls bool) *Batc
 			ev.Event(1).AppendInt(ints[r.IntN(len(ints))])
 			if present() {
 				ev.Event(2).AppendDouble(doubles[r.IntN(len(doubles))])
+			}
+			if len(s.Fields[10].Fields) > 3 && present() {
+				ev.Event(3).AppendTime(times[r.IntN(len(times))])
 			}
 			ev.EndEvent()
 		}
