@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -381,21 +382,38 @@ type worker struct {
 type keySpace struct {
 	ids  map[string]int
 	keys []string
-	gen  uint64 // the row (and cursor) the memo is for
-	cur  *cursor
-	id   int
-	bad  int // the failing component, with err
-	err  error
+	// seen remembers the ids of recently interned strings by address: a
+	// stratum label is most often the same string value (a literal of the
+	// rules, a code shared by the source's records), and equal addresses
+	// and lengths mean equal strings (strings are immutable, and the
+	// remembered pointer keeps the memory from being reused for another),
+	// so a hit costs no hashing.
+	seen [16]struct {
+		p  *byte
+		n  int
+		id int
+	}
+	gen uint64 // the row (and cursor) the memo is for
+	cur *cursor
+	id  int
+	bad int // the failing component, with err
+	err error
 }
 
 // intern returns the id of key, numbering it if new.
 func (k *keySpace) intern(key string) int {
+	p := unsafe.StringData(key)
+	e := &k.seen[uintptr(unsafe.Pointer(p))>>3%uintptr(len(k.seen))]
+	if e.p == p && e.n == len(key) && p != nil {
+		return e.id
+	}
 	id, ok := k.ids[key]
 	if !ok {
 		id = len(k.keys)
 		k.ids[key] = id
 		k.keys = append(k.keys, key)
 	}
+	e.p, e.n, e.id = p, len(key), id
 	return id
 }
 
