@@ -375,6 +375,10 @@ type worker struct {
 	ids     []int      // scratch: the current record's stratum ids, per stratifier
 	done    [][]bool   // per parameter set and indicator: the current batch is tallied already
 	err     error      // a panic recovered while evaluating
+	// consulted, when not nil, records the criteria the rules read (for
+	// Explain: criteria with the same text share one expression, so its
+	// memo cannot tell).
+	consulted map[*criterion]bool
 }
 
 // keySpace numbers the stratum keys of one set of stratifier components as
@@ -541,6 +545,7 @@ func (w *worker) strata(ind *compiledIndicator) (string, error) {
 func (w *worker) stratum(k *keySpace, comps []*criterion) (int, int, error) {
 	key := ""
 	for i, c := range comps {
+		w.consult(c)
 		v, err := w.cur.evalLabel(c.expr)
 		if err != nil {
 			return 0, i, err
@@ -777,11 +782,20 @@ func (w *worker) truth(c *criterion, dflt bool) (bool, error) {
 	if c == nil {
 		return dflt, nil
 	}
+	w.consult(c)
 	return w.cur.evalBool(c.expr)
+}
+
+// consult records that the rules read c, when Explain asks.
+func (w *worker) consult(c *criterion) {
+	if w.consulted != nil {
+		w.consulted[c] = true
+	}
 }
 
 // number evaluates a numeric expression; non-finite results are errors.
 func (w *worker) number(c *criterion) (float64, error) {
+	w.consult(c)
 	x, err := w.cur.evalNumber(c.expr)
 	if err != nil {
 		return 0, err

@@ -117,16 +117,10 @@ func (s *Set) explain(ind *compiledIndicator, b *Batch, i int, index int64, para
 	w.row.enter(b)
 	w.row.at(i)
 	w.cur = w.curs[0]
-	// Record which criteria the rules read: their memo entries are the
-	// only ones computed by evaluate before anything else touches them.
 	var out outcome
+	w.consulted = map[*criterion]bool{}
 	field, evalErr := w.evaluate(ind, &out)
-	consulted := map[int]bool{}
-	for k := range w.cur.memo {
-		if w.cur.memo[k].gen == w.row.gen {
-			consulted[k] = true
-		}
-	}
+	consulted := w.consulted
 	ex = &Explanation{Record: index, Indicator: ind.spec.ID, Included: evalErr == nil && out.included}
 	if evalErr != nil {
 		ex.Error, ex.Field = evalErr.Error(), field
@@ -138,13 +132,13 @@ func (s *Set) explain(ind *compiledIndicator, b *Batch, i int, index int64, para
 	}
 	for _, c := range ind.criteria() {
 		v := explained(c.field, w.cur.goValue(c.expr))
-		v.Expression, v.Consulted = ind.criterionText(c.field), consulted[c.expr]
+		v.Expression, v.Consulted = ind.criterionText(c.field), consulted[c]
 		ex.Criteria = append(ex.Criteria, v)
 	}
 	for k, st := range ind.stratifiers {
 		for j, c := range st.comps {
 			v := explained("stratifier "+st.id, w.cur.goValue(c.expr))
-			v.Expression, v.Consulted = ind.spec.Stratifiers[k].Components[j].Text, consulted[c.expr]
+			v.Expression, v.Consulted = ind.spec.Stratifiers[k].Components[j].Text, consulted[c]
 			ex.Criteria = append(ex.Criteria, v)
 		}
 	}

@@ -3,6 +3,7 @@ package indicator_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,4 +125,23 @@ func TestExplain_Errors(t *testing.T) {
 	assert.ErrorIs(t, err, indicator.ErrNoRecord)
 	_, err = set.Explain(ctx, indicator.Batches(b), 0, "NOPE")
 	assert.ErrorIs(t, err, indicator.ErrParameter)
+}
+
+// TestExplain_SharedTextIsNotConsulted: criteria with the same text share
+// one expression; one that the rules did not read is not consulted even
+// when another with its text was.
+func TestExplain_SharedTextIsNotConsulted(t *testing.T) {
+	set := mustLoad(t, strings.Replace(explainYAML, "numerator: controlled", "numerator: diabetic", 1))
+	b := patientBatch(t, set.Schema(), nullablePatients)
+	for i := range int64(b.Len()) {
+		ex, err := set.Explain(context.Background(), indicator.Batches(b), i, "DM")
+		require.NoError(t, err)
+		if ex.Populations.InitialPopulation {
+			continue
+		}
+		assert.True(t, criterion(t, ex, "initial_population").Consulted)
+		assert.False(t, criterion(t, ex, "numerator").Consulted, "record %d is not in the initial population: its numerator is not read", i)
+		return
+	}
+	t.Fatal("no record outside the initial population")
 }
