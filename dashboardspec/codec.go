@@ -6,9 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/openhpi/hpi/internal/textvalue"
+	"github.com/openhpi/hpi/internal/yamlpos"
 )
 
 // ErrDecode is wrapped by every error of Decode and Parse.
@@ -19,8 +25,8 @@ var ErrDecode = errors.New("dashboardspec: cannot decode")
 var ErrVersion = errors.New("dashboardspec: unsupported apiVersion")
 
 // maxDocument bounds the size of a document Decode reads, and maxNodes the
-// number of YAML nodes it expands (aliases included), so that no input can
-// exhaust memory.
+// number of YAML nodes it converts (aliases are refused), so that no input
+// can exhaust memory.
 const (
 	maxDocument = 256 << 20
 	maxNodes    = 4 << 20
@@ -41,139 +47,226 @@ func Decode(r io.Reader) (*Dashboard, error) {
 	return Parse(data)
 }
 
-// Parse is Decode for a document in memory.
+// Parse is Decode for a document in memory. Every error names the line
+// of the document it is about.
 func Parse(data []byte) (*Dashboard, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return parseJSON(trimmed)
+		start := len(data) - len(trimmed)
+		line := func(off int64) int {
+			return 1 + bytes.Count(data[:start+int(min(max(off, 0), int64(len(trimmed))))], []byte("\n"))
+		}
+		return parseJSON(trimmed, line, int64(max(bytes.Index(trimmed, []byte(`"apiVersion"`)), 0)))
 	}
-	js, err := yamlToJSON(data)
-	if err != nil {
+	c := converter{budget: maxNodes, fields: map[reflect.Type]map[string]reflect.Type{}}
+	if err := c.document(data); err != nil {
 		return nil, fmt.Errorf("%w: yaml: %w", ErrDecode, err)
 	}
-	return parseJSON(js)
+	return parseJSON(c.buf.Bytes(), c.line, c.version)
 }
 
-func parseJSON(data []byte) (*Dashboard, error) {
+// parseJSON decodes a document's JSON; line gives the line of the source
+// document a byte offset of data comes from, and version is the offset of
+// the apiVersion key.
+func parseJSON(data []byte, line func(off int64) int, version int64) (*Dashboard, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var d Dashboard
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDecode, err)
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syntax):
+			return nil, fmt.Errorf("%w: line %d: %w", ErrDecode, line(syntax.Offset), err)
+		case errors.As(err, &typ):
+			return nil, fmt.Errorf("%w: line %d: %w", ErrDecode, line(typ.Offset), err)
+		}
+		return nil, fmt.Errorf("%w: line %d: %w", ErrDecode, line(dec.InputOffset()), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the document", ErrDecode)
+		return nil, fmt.Errorf("%w: line %d: data after the document", ErrDecode, line(dec.InputOffset()))
 	}
 	if d.APIVersion != APIVersion {
-		return nil, fmt.Errorf("%w: %q, want %q", ErrVersion, d.APIVersion, APIVersion)
+		return nil, fmt.Errorf("%w: line %d: %s, want %q", ErrVersion, line(version), textvalue.Quote(d.APIVersion), APIVersion)
 	}
 	return &d, nil
 }
 
-// yamlToJSON converts one YAML document to JSON, keeping scalars as YAML
+// converter turns one YAML document into JSON, keeping scalars as YAML
 // resolves them (null, bool, int, float) and everything else — timestamps
-// included — as strings, so that a date never changes form.
-func yamlToJSON(data []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Kind == 0 {
-		return nil, errors.New("empty document")
-	}
-	var buf bytes.Buffer
-	budget := maxNodes
-	if err := writeNode(&buf, &doc, &budget, 0); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// included — as strings, so that a date never changes form. It checks the
+// keys of every mapping against the Go type it decodes into, so that an
+// unknown key is reported at its line, and remembers the line each JSON
+// byte comes from for the errors of the JSON decoder.
+type converter struct {
+	buf    bytes.Buffer
+	budget int
+	marks  []mark                                   // in order of offset
+	fields map[reflect.Type]map[string]reflect.Type // per struct type: its JSON names
+	// version is the offset of the top-level apiVersion key.
+	version int64
 }
 
-func writeNode(buf *bytes.Buffer, n *yaml.Node, budget *int, depth int) error {
-	*budget--
-	if *budget < 0 {
-		return errors.New("document too large after expanding aliases")
+// mark says that the JSON from offset off on comes from line line.
+type mark struct{ off, line int }
+
+// line returns the YAML line of JSON offset off.
+func (c *converter) line(off int64) int {
+	k := sort.Search(len(c.marks), func(i int) bool { return int64(c.marks[i].off) > off })
+	if k == 0 {
+		return 1
+	}
+	return c.marks[k-1].line
+}
+
+func (c *converter) document(data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		p := yamlpos.Problems(data, err)[0]
+		return fmt.Errorf("line %d: %s", p.Line, p.Message)
+	}
+	if doc.Kind == 0 || len(doc.Content) != 1 {
+		return errors.New("line 1: empty document")
+	}
+	return c.node(doc.Content[0], reflect.TypeFor[Dashboard](), 0)
+}
+
+// node writes n, to be decoded into a value of type want (nil: any).
+func (c *converter) node(n *yaml.Node, want reflect.Type, depth int) error {
+	if c.budget--; c.budget < 0 {
+		return fmt.Errorf("line %d: document too large", n.Line)
 	}
 	if depth > 200 {
-		return errors.New("document nested too deeply")
+		return fmt.Errorf("line %d: document nested too deeply", n.Line)
+	}
+	c.marks = append(c.marks, mark{c.buf.Len(), n.Line})
+	for want != nil && want.Kind() == reflect.Pointer {
+		want = want.Elem()
+	}
+	if want != nil && reflect.PointerTo(want).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		want = nil // its own decoding: no key checks below it
 	}
 	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) != 1 {
-			return errors.New("empty document")
-		}
-		return writeNode(buf, n.Content[0], budget, depth+1)
 	case yaml.AliasNode:
-		if n.Alias == nil {
-			return errors.New("unknown alias")
-		}
-		return writeNode(buf, n.Alias, budget, depth+1)
+		return fmt.Errorf("line %d: YAML aliases are not supported", n.Line)
 	case yaml.SequenceNode:
-		buf.WriteByte('[')
-		for i, c := range n.Content {
+		var elem reflect.Type
+		if want != nil && (want.Kind() == reflect.Slice || want.Kind() == reflect.Array) {
+			elem = want.Elem()
+		}
+		c.buf.WriteByte('[')
+		for i, e := range n.Content {
 			if i > 0 {
-				buf.WriteByte(',')
+				c.buf.WriteByte(',')
 			}
-			if err := writeNode(buf, c, budget, depth+1); err != nil {
+			if err := c.node(e, elem, depth+1); err != nil {
 				return err
 			}
 		}
-		buf.WriteByte(']')
+		c.buf.WriteByte(']')
 		return nil
 	case yaml.MappingNode:
-		buf.WriteByte('{')
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-				return fmt.Errorf("line %d: mapping keys must be plain strings", k.Line)
-			}
-			if seen[k.Value] {
-				return fmt.Errorf("line %d: duplicate key %q", k.Line, k.Value)
-			}
-			seen[k.Value] = true
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			key, _ := json.Marshal(k.Value)
-			buf.Write(key)
-			buf.WriteByte(':')
-			if err := writeNode(buf, v, budget, depth+1); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-		return nil
+		return c.mapping(n, want, depth)
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			buf.WriteString("null")
-			return nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			buf.WriteString(strconv.FormatBool(b))
-			return nil
-		case "!!int", "!!float":
-			var x float64
-			if err := n.Decode(&x); err != nil {
-				return fmt.Errorf("line %d: %w", n.Line, err)
-			}
-			v := Num(x)
-			if v.IsNull() {
-				return fmt.Errorf("line %d: %q is not a finite number", n.Line, n.Value)
-			}
-			b, _ := v.MarshalJSON()
-			buf.Write(b)
-			return nil
-		}
-		s, _ := json.Marshal(n.Value)
-		buf.Write(s)
-		return nil
+		return c.scalar(n)
 	}
 	return fmt.Errorf("line %d: unsupported YAML node", n.Line)
+}
+
+func (c *converter) mapping(n *yaml.Node, want reflect.Type, depth int) error {
+	fields := c.fieldsOf(want)
+	c.buf.WriteByte('{')
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			return fmt.Errorf("line %d: mapping keys must be plain strings", k.Line)
+		}
+		if seen[k.Value] {
+			return fmt.Errorf("line %d: duplicate key %s", k.Line, textvalue.Quote(k.Value))
+		}
+		seen[k.Value] = true
+		var elem reflect.Type
+		switch {
+		case fields != nil:
+			t, ok := fields[k.Value]
+			if !ok {
+				return fmt.Errorf("line %d: unknown field %s", k.Line, textvalue.Quote(k.Value))
+			}
+			elem = t
+		case want != nil && want.Kind() == reflect.Map:
+			elem = want.Elem()
+		}
+		if i > 0 {
+			c.buf.WriteByte(',')
+		}
+		c.marks = append(c.marks, mark{c.buf.Len(), k.Line})
+		if depth == 0 && k.Value == "apiVersion" {
+			c.version = int64(c.buf.Len())
+		}
+		key, _ := json.Marshal(k.Value)
+		c.buf.Write(key)
+		c.buf.WriteByte(':')
+		if err := c.node(v, elem, depth+1); err != nil {
+			return err
+		}
+	}
+	c.buf.WriteByte('}')
+	return nil
+}
+
+// fieldsOf returns the JSON names of a struct type's fields and their
+// types, or nil for any other type.
+func (c *converter) fieldsOf(t reflect.Type) map[string]reflect.Type {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	if f, ok := c.fields[t]; ok {
+		return f
+	}
+	f := map[string]reflect.Type{}
+	for _, sf := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		switch {
+		case !sf.IsExported() || name == "-" || sf.Anonymous && name == "":
+			continue
+		case name == "":
+			name = sf.Name
+		}
+		f[name] = sf.Type
+	}
+	c.fields[t] = f
+	return f
+}
+
+func (c *converter) scalar(n *yaml.Node) error {
+	switch n.ShortTag() {
+	case "!!null":
+		c.buf.WriteString("null")
+		return nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return fmt.Errorf("line %d: not a bool", n.Line)
+		}
+		c.buf.WriteString(strconv.FormatBool(b))
+		return nil
+	case "!!int", "!!float":
+		var x float64
+		if err := n.Decode(&x); err != nil {
+			return fmt.Errorf("line %d: not a number", n.Line)
+		}
+		v := Num(x)
+		if v.IsNull() {
+			return fmt.Errorf("line %d: %s is not a finite number", n.Line, textvalue.Quote(n.Value))
+		}
+		b, _ := v.MarshalJSON()
+		c.buf.Write(b)
+		return nil
+	}
+	s, _ := json.Marshal(n.Value)
+	c.buf.Write(s)
+	return nil
 }
 
 // Encode writes d as indented JSON with a final newline. The bytes depend

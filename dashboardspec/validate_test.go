@@ -2,6 +2,8 @@ package dashboardspec
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +100,49 @@ func TestValue_JSON(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, c.want, string(b))
 	}
+}
+
+// TestParse_ErrorsNameTheirLine: every error of Parse says where, in YAML
+// and in JSON; aliases are refused; a huge scalar is not echoed.
+func TestParse_ErrorsNameTheirLine(t *testing.T) {
+	const head = "apiVersion: dashboardspec/v1\nid: x\ntitle: t\n"
+	huge := strings.Repeat("x", 1<<20)
+	for name, c := range map[string]struct{ doc, want string }{
+		"unknown field":            {head + "datasets: []\npanels: []\nlayout: {columns: 24, sections: []}\ncolour: 1\n", "line 7: unknown field \"colour\""},
+		"unknown nested field":     {head + "datasets:\n  - id: a\n    fields: []\n    rows: []\n    colour: 1\n", "line 8: unknown field \"colour\""},
+		"wrong type":               {head + "datasets:\n  - id: a\n    fields: []\n    rows: 7\n", "line 7: "},
+		"wrong type in a list":     {head + "panels:\n  - id: p\n    kind: [1]\n", "line 6: "},
+		"alias":                    {head + "datasets: &d []\npanels: *d\n", "line 5: YAML aliases are not supported"},
+		"version":                  {"id: x\n\napiVersion: dashboardspec/v9\n", "line 3: "},
+		"json version":             {"{\"id\": \"x\",\n \"apiVersion\": \"v9\"}", "line 2: "},
+		"json wrong type":          {"{\"apiVersion\": \"dashboardspec/v1\",\n\"id\": 7}", "line 2: "},
+		"json syntax":              {"{\"apiVersion\": \"dashboardspec/v1\",\n\n\"id\" 7}", "line 3: "},
+		"yaml syntax":              {head + "panels: [\n", "line 4: "},
+		"huge string of a list":    {head + "datasets: " + huge + "\n", "line 4: "},
+		"huge non-finite number":   {head + "layout: {columns: ." + strings.Repeat("9", 400) + "e999}\n", "line 4: "},
+		"duplicate key":            {head + "id: y\n", "line 4: duplicate key \"id\""},
+		"control character line 2": {"id: x\nti\x01tle: t\n", "line 2: "},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(c.doc))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Less(t, len(err.Error()), 1000, "the error does not echo the input")
+		})
+	}
+}
+
+// TestParse_AliasBombIsCheap: a billion-laughs document is refused at once,
+// in far less time and memory than its expansion would take.
+func TestParse_AliasBombIsCheap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("datasets:\n- &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "- &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	allocs := testing.AllocsPerRun(1, func() {
+		_, err := Parse([]byte(b.String()))
+		require.ErrorContains(t, err, "line ")
+	})
+	assert.Less(t, allocs, 100000.0)
 }

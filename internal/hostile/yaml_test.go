@@ -197,50 +197,20 @@ func run(t *testing.T, l loader, data []byte) outcome {
 
 var lineRE = regexp.MustCompile(`\bline \d+\b`)
 
-// knownFindings are problems found by this suite in loaders outside the
-// package that owns it, reported and not fixed yet: by loader and class of
-// problem, why. A known problem makes its subtest skip (after every other
-// check ran) with "finding: ..."; any other problem fails it.
-var knownFindings = map[string]string{
-	"dashboardspec.Parse/slow":    "a 500-byte alias bomb costs about 1.1 s and 140 MB before Parse rejects it: writeNode expands aliases up to maxNodes (4M) nodes and json.Marshals each scalar (dashboardspec/codec.go); lower maxNodes, or reject aliases as the other loaders do",
-	"dashboardspec.Parse/memory":  "see slow",
-	"dashboardspec.Parse/no-line": "structural errors are found by encoding/json after the YAML is converted to JSON and name no line (dashboardspec/codec.go parseJSON); only duplicate keys and key kinds carry \"line N\"",
-	"dashboardspec.Parse/echo":    "the error quotes the whole scalar",
-}
-
-// tracker collects the problems of one loader's subtest.
+// tracker reports the problems of one loader's subtest.
 type tracker struct {
-	t     *testing.T
-	l     loader
-	known map[string][]string // class → inputs
+	t *testing.T
+	l loader
 }
 
 func track(t *testing.T, l loader) *tracker {
-	return &tracker{t: t, l: l, known: map[string][]string{}}
+	return &tracker{t: t, l: l}
 }
 
+// problem fails the subtest with a problem of class (echo, no-line, …).
 func (tr *tracker) problem(class, what, format string, args ...any) {
 	tr.t.Helper()
-	msg := fmt.Sprintf("%s: %s: %s", tr.l.name, what, fmt.Sprintf(format, args...))
-	if _, ok := knownFindings[tr.l.name+"/"+class]; ok {
-		tr.known[class] = append(tr.known[class], what)
-		tr.t.Log("known finding: " + msg)
-		return
-	}
-	tr.t.Errorf("%s (finding: %s)", msg, class)
-}
-
-// done skips the subtest when it met only known findings.
-func (tr *tracker) done() {
-	tr.t.Helper()
-	if len(tr.known) == 0 || tr.t.Failed() {
-		return
-	}
-	var b strings.Builder
-	for class, whats := range tr.known {
-		fmt.Fprintf(&b, "\n  %s (%d inputs, e.g. %s): %s", class, len(whats), whats[0], knownFindings[tr.l.name+"/"+class])
-	}
-	tr.t.Skipf("finding: %s:%s", tr.l.name, b.String())
+	tr.t.Errorf("%s: %s: %s (finding: %s)", tr.l.name, what, fmt.Sprintf(format, args...), class)
 }
 
 // expect checks that loading data with l fails cleanly: in bounded time
@@ -382,16 +352,8 @@ func TestYAML_AliasBombs(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			key := firstKey(t, l.sampleData(t))
-			_, slow := knownFindings[l.name+"/slow"]
-			if slow && raceEnabled {
-				t.Skip("finding: " + knownFindings[l.name+"/slow"] + " (not run under the race detector: it takes a minute)")
-			}
 			tr.expect("sequence alias bomb under "+key, []byte(key+":"+aliasBomb()), false)
-			if slow {
-				return // each costs seconds: the finding is made
-			}
 			tr.expect("sequence alias bomb at the top", []byte("bomb:"+aliasBomb()), false)
 			tr.expect("mapping alias bomb at the top", []byte("bomb:"+aliasBombMapping()), false)
 			tr.expect("mapping alias bomb under "+key, []byte(key+":"+aliasBombMapping()), false)
@@ -426,7 +388,6 @@ func TestYAML_DeepNesting(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			key := firstKey(t, l.sampleData(t))
 			for what, in := range inputs {
 				tr.expect(what, []byte(in), false)
@@ -465,7 +426,6 @@ func TestYAML_HugeScalars(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			sample := l.sampleData(t)
 			key := firstKey(t, sample)
 			tr.expect("huge plain scalar document", []byte(huge), false)
@@ -486,7 +446,6 @@ func TestYAML_DuplicateKeys(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			ms := mutations(t, l.sampleData(t), scaled(15), func(n *yaml.Node) bool {
 				return n.Kind == yaml.MappingNode && len(n.Content) >= 2
 			})
@@ -510,7 +469,6 @@ func TestYAML_WrongTypes(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			ms := mutations(t, l.sampleData(t), scaled(20), func(n *yaml.Node) bool { return true })
 		next:
 			for _, m := range ms {
@@ -560,7 +518,6 @@ func TestYAML_Garbage(t *testing.T) {
 	for _, l := range loaders() {
 		t.Run(l.name, func(t *testing.T) {
 			tr := track(t, l)
-			defer tr.done()
 			sample := l.sampleData(t)
 			for i, in := range inputs {
 				// Garbage may happen to be valid YAML (a scalar, say), but
