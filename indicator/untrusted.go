@@ -99,31 +99,23 @@ func DefaultLimits() Limits {
 // withDefaults returns l with every zero field set from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.CostBudget == 0 {
-		l.CostBudget = d.CostBudget
-	}
-	if l.RuntimeCost == 0 {
-		l.RuntimeCost = d.RuntimeCost
-	}
-	if l.MaxExpressionSize == 0 {
-		l.MaxExpressionSize = d.MaxExpressionSize
-	}
-	if l.MaxNodes == 0 {
-		l.MaxNodes = d.MaxNodes
-	}
-	if l.MaxNesting == 0 {
-		l.MaxNesting = d.MaxNesting
-	}
-	if l.MaxListSize == 0 {
-		l.MaxListSize = d.MaxListSize
-	}
-	if l.MaxStringSize == 0 {
-		l.MaxStringSize = d.MaxStringSize
-	}
-	if l.MaxRegexSize == 0 {
-		l.MaxRegexSize = d.MaxRegexSize
-	}
+	orDefault(&l.CostBudget, d.CostBudget)
+	orDefault(&l.RuntimeCost, d.RuntimeCost)
+	orDefault(&l.MaxExpressionSize, d.MaxExpressionSize)
+	orDefault(&l.MaxNodes, d.MaxNodes)
+	orDefault(&l.MaxNesting, d.MaxNesting)
+	orDefault(&l.MaxListSize, d.MaxListSize)
+	orDefault(&l.MaxStringSize, d.MaxStringSize)
+	orDefault(&l.MaxRegexSize, d.MaxRegexSize)
 	return l
+}
+
+// orDefault sets *v to d when *v is zero.
+func orDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
+	}
 }
 
 // WithUntrustedRules compiles the set in untrusted-rule mode, for rules
