@@ -283,7 +283,7 @@ func (c *cursor) compute(i int) *memoised {
 			m.err = fmt.Errorf("indicator: the interpreter returned no value") // cel-go returns a value or an error; never both nil
 		}
 	case KindBool:
-		if n.vec != nil {
+		if n.vec != nil && n.level == 0 {
 			if val, bad := c.vector(i).get(c.row.i); !bad {
 				m.b = val
 				break

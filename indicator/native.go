@@ -40,6 +40,11 @@ type native struct {
 	s     func(*cursor) (string, error)
 	evs   func(*cursor) (evlist, error)
 	vec   vecFn // KindBool: the same value a batch at a time, when simple enough (vector.go)
+	// level is what vec's bits stand for: 0 the records of the batch,
+	// slot+1 the events that comprehension variable slot ranges over.
+	level int
+	// whole marks the record's whole event list of field (KindEvents).
+	whole bool
 	field int   // KindEvents: the top-level event-list field
 
 	// For fusing the commonest criteria (age >= 18, sex == "female",
@@ -67,6 +72,22 @@ func (p place) at(c *cursor) (*column, int) {
 		return c.row.batch.cols[p.col].fields[p.sub], c.slots[p.slot]
 	}
 	return c.row.batch.cols[p.col], c.row.i
+}
+
+// column returns the field's column in b.
+func (p place) column(b *Batch) *column {
+	if p.event {
+		return b.cols[p.col].fields[p.sub]
+	}
+	return b.cols[p.col]
+}
+
+// level is the level of a vector over the field (see native.level).
+func (p place) level() int {
+	if p.event {
+		return p.slot + 1
+	}
+	return 0
 }
 
 // evlist is some of the current record's events of one event-list field:
@@ -223,7 +244,7 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 	case bindField:
 		if nc.c.set.schema.Fields[b.index].Kind == KindEvents {
 			f := b.index
-			return native{kind: KindEvents, field: f, evs: func(c *cursor) (evlist, error) {
+			return native{kind: KindEvents, field: f, whole: true, evs: func(c *cursor) (evlist, error) {
 				start, end := c.row.batch.cols[f].span(c.row.i)
 				return evlist{start: start, end: end}, nil
 			}}, true
@@ -251,7 +272,7 @@ func (nc nativeCompiler) ident(e ast.Expr) (native, bool) {
 			return native{}, false
 		}
 		n := definitionNative(kind, expr)
-		if kind == KindBool && nc.c.set.exprs[expr].native.vec != nil {
+		if x := nc.c.set.exprs[expr].native; kind == KindBool && x.vec != nil && x.level == 0 {
 			n.vec = definitionVec(expr)
 		}
 		return n, true
@@ -338,7 +359,7 @@ func fieldNative(i int, f *Field) (native, bool) {
 	n, ok := columnNative(f, func(c *cursor) (*column, int, error) { return c.row.batch.cols[i], c.row.i, nil })
 	n.column, n.nullable, n.place = i+1, f.Nullable, place{ok: true, col: i}
 	if f.Kind == KindBool {
-		n.vec = fieldVec(i, boolBits)
+		n.vec = fieldVec(n.place, boolBits)
 	}
 	return n, ok
 }
@@ -478,7 +499,12 @@ func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 		if (!exists && !all) || !ok || pred.kind != KindBool {
 			return native{}, false
 		}
-		return quantified(rng, v, pred, exists), true
+		n := quantified(rng, v, pred, exists)
+		if rng.whole && pred.vec != nil && pred.level == v.slot+1 {
+			n.vec = quantifiedVec(rng.field, pred.vec, exists, nc.c.set.temps)
+			nc.c.set.temps++
+		}
+		return n, true
 	case init.Kind() == ast.ListKind && len(init.AsList().Elements()) == 0 && call.FunctionName() == operators.Conditional &&
 		isAppend(args[1], accu, comp.IterVar()) && accu(args[2]):
 		pred, ok := inner.expr(args[0])
@@ -597,15 +623,15 @@ func (nc nativeCompiler) call(e ast.Expr) (native, bool) {
 	switch fn := call.FunctionName(); fn {
 	case operators.LogicalAnd, operators.LogicalOr:
 		n, ok := logical(fn == operators.LogicalAnd, ops[0], ops[1])
-		if ok && ops[0].vec != nil && ops[1].vec != nil {
-			n.vec = logicalVec(fn == operators.LogicalAnd, ops[0].vec, ops[1].vec, nc.c.set.temps)
+		if ok && ops[0].vec != nil && ops[1].vec != nil && ops[0].level == ops[1].level {
+			n.vec, n.level = logicalVec(fn == operators.LogicalAnd, ops[0].vec, ops[1].vec, nc.c.set.temps), ops[0].level
 			nc.c.set.temps++
 		}
 		return n, ok
 	case operators.LogicalNot:
 		n, ok := not(ops[0])
 		if ok && ops[0].vec != nil {
-			n.vec = notVec(ops[0].vec)
+			n.vec, n.level = notVec(ops[0].vec), ops[0].level
 		}
 		return n, ok
 	case operators.Conditional:
@@ -741,8 +767,8 @@ func (nc nativeCompiler) in(args []ast.Expr) (native, bool) {
 			return in, nil
 		}
 	}
-	if x.column > 0 {
-		n.vec = fieldVec(x.column-1, stringMembership(index).fill)
+	if x.place.ok {
+		n.vec, n.level = fieldVec(x.place, stringMembership(index).fill), x.place.level()
 	}
 	return n, true
 }
@@ -1077,7 +1103,10 @@ func fusedOrdering(fn string, l, r native) (native, bool) {
 			}
 			lit, _ := intOf(c.params[k])
 			return test(col.ints[r], lit), nil
-		}}, true
+		}, vec: func(c *cursor, n int, out *bitvec) {
+			lit, _ := intOf(c.params[k]) // the same for the whole batch
+			fieldVec(p, intCompare{fn, lit}.fill)(c, n, out)
+		}, level: p.level()}, true
 	}
 	lit, ok := intOf(other.constant)
 	if !ok {
@@ -1090,9 +1119,7 @@ func fusedOrdering(fn string, l, r native) (native, bool) {
 		}
 		return test(col.ints[r], lit), nil
 	}}
-	if field.column > 0 {
-		n.vec = fieldVec(field.column-1, intCompare{fn, lit}.fill)
-	}
+	n.vec, n.level = fieldVec(p, intCompare{fn, lit}.fill), p.level()
 	return n, true
 }
 
@@ -1112,9 +1139,7 @@ func fusedStringEquality(eq bool, l, r native) (native, bool) {
 		}
 		return (col.strs[r] == lit) == eq, nil
 	}}
-	if field.column > 0 {
-		n.vec = fieldVec(field.column-1, stringEquality{eq, lit}.fill)
-	}
+	n.vec, n.level = fieldVec(p, stringEquality{eq, lit}.fill), p.level()
 	return n, true
 }
 

@@ -21,8 +21,11 @@ import (
 // record i's value; bit i of err says record i fails (val is then 0).
 type bitvec struct{ val, err []uint64 }
 
-// vecFn computes a bitvec for the cursor's batch into out, sized to it.
-type vecFn func(c *cursor, b *Batch, out *bitvec)
+// vecFn computes a bitvec of n bits into out: over the records of the
+// cursor's batch (a record-level vector), or over the events of one of its
+// event-list columns (an event-level vector: the predicate of an exists or
+// all, see native.level).
+type vecFn func(c *cursor, n int, out *bitvec)
 
 // vecMemo is an expression's bitvec for the batch of generation bgen.
 type vecMemo struct {
@@ -60,7 +63,7 @@ func (v *bitvec) get(i int) (val, err bool) {
 func (c *cursor) vector(i int) *bitvec {
 	m := &c.vecs[i]
 	if m.bgen != c.row.bgen {
-		c.set.exprs[i].native.vec(c, c.row.batch, &m.bitvec)
+		c.set.exprs[i].native.vec(c, c.row.batch.n, &m.bitvec)
 		m.bgen = c.row.bgen
 	}
 	return &m.bitvec
@@ -87,14 +90,15 @@ func trim(s []uint64, n int) {
 	}
 }
 
-// fieldVec is a vector over top-level scalar column i: fill sets the bits
-// of the first n values that pass the test; null values are errors.
-func fieldVec(i int, fill func(col *column, n int, val []uint64)) vecFn {
-	return func(c *cursor, b *Batch, out *bitvec) {
-		out.reset(b.n)
-		col := b.cols[i]
+// fieldVec is a vector over the plain field at p, a top-level scalar
+// column or a field of the events of an event-list column: fill sets the
+// bits of the first n values that pass the test; null values are errors.
+func fieldVec(p place, fill func(col *column, n int, val []uint64)) vecFn {
+	return func(c *cursor, n int, out *bitvec) {
+		out.reset(n)
+		col := p.column(c.row.batch)
 		nullBits(col, out)
-		fill(col, b.n, out.val)
+		fill(col, n, out.val)
 		for w := range out.val {
 			out.val[w] &^= out.err[w]
 		}
@@ -195,9 +199,9 @@ func (t stringMembership) fill(col *column, n int, val []uint64) {
 
 // presentVec is has(unit.field) over top-level column i.
 func presentVec(i int) vecFn {
-	return func(c *cursor, b *Batch, out *bitvec) {
-		out.reset(b.n)
-		col := b.cols[i]
+	return func(c *cursor, n int, out *bitvec) {
+		out.reset(n)
+		col := c.row.batch.cols[i]
 		if !col.field.Nullable {
 			for w := range out.val {
 				out.val[w] = ^uint64(0)
@@ -205,15 +209,15 @@ func presentVec(i int) vecFn {
 		} else {
 			copy(out.val, col.valid.words)
 		}
-		trim(out.val, b.n)
+		trim(out.val, n)
 	}
 }
 
 // definitionVec reads a boolean definition's vector.
 func definitionVec(expr int) vecFn {
-	return func(c *cursor, b *Batch, out *bitvec) {
+	return func(c *cursor, n int, out *bitvec) {
 		v := c.vector(expr)
-		out.reset(b.n)
+		out.reset(n)
 		copy(out.val, v.val)
 		copy(out.err, v.err)
 	}
@@ -221,22 +225,22 @@ func definitionVec(expr int) vecFn {
 
 // notVec is !x: an error stays an error.
 func notVec(x vecFn) vecFn {
-	return func(c *cursor, b *Batch, out *bitvec) {
-		x(c, b, out)
+	return func(c *cursor, n int, out *bitvec) {
+		x(c, n, out)
 		for w := range out.val {
 			out.val[w] = ^out.val[w] &^ out.err[w]
 		}
-		trim(out.val, b.n)
+		trim(out.val, n)
 	}
 }
 
 // logicalVec is && or || with CEL's error absorption: a side that decides
 // the result wins over an error on the other side.
 func logicalVec(and bool, l, r vecFn, tmp int) vecFn {
-	return func(c *cursor, b *Batch, out *bitvec) {
-		l(c, b, out)
+	return func(c *cursor, n int, out *bitvec) {
+		l(c, n, out)
 		o := c.temp(tmp)
-		r(c, b, o)
+		r(c, n, o)
 		for w := range out.val {
 			lv, le, rv, re := out.val[w], out.err[w], o.val[w], o.err[w]
 			if and {
@@ -249,8 +253,62 @@ func logicalVec(and bool, l, r vecFn, tmp int) vecFn {
 				out.val[w] = decided
 			}
 		}
-		trim(out.err, b.n)
+		trim(out.err, n)
 	}
+}
+
+// quantifiedVec is exists (decisive true) or all (decisive false) over
+// the whole event list of field, a batch at a time: pred's vector over the
+// events of the batch, reduced over each record's events. A record whose
+// events decide nothing but include an error is an error (the closures
+// give its message), as CEL's exists and all.
+func quantifiedVec(field int, pred vecFn, decisive bool, tmp int) vecFn {
+	return func(c *cursor, n int, out *bitvec) {
+		col := c.row.batch.cols[field]
+		ev := c.temp(tmp)
+		pred(c, col.events, ev)
+		if !decisive { // a false event decides all: its bits replace val
+			for w := range ev.val {
+				ev.val[w] = ^(ev.val[w] | ev.err[w])
+			}
+		}
+		out.reset(n)
+		for i := range n {
+			start, end := col.span(i)
+			w, bit := i>>6, uint64(1)<<(i&63)
+			switch {
+			case start == end: // no event: exists is false, all true
+			case anyInRange(ev.val, start, end):
+				if decisive {
+					out.val[w] |= bit
+				}
+				continue
+			case anyInRange(ev.err, start, end):
+				out.err[w] |= bit
+				continue
+			}
+			if !decisive {
+				out.val[w] |= bit
+			}
+		}
+	}
+}
+
+// anyInRange reports whether a bit in [start, end) of s is set.
+func anyInRange(s []uint64, start, end int) bool {
+	for k := start; k < end; {
+		off := k & 63
+		span := min(end-k, 64-off)
+		x := s[k>>6] >> off
+		if span < 64 {
+			x &= 1<<span - 1
+		}
+		if x != 0 {
+			return true
+		}
+		k += span
+	}
+	return false
 }
 
 // anyBits reports whether any bit is set.
@@ -270,7 +328,10 @@ func (s *Set) batchable(ind *compiledIndicator) bool {
 		return false
 	}
 	for _, c := range []*criterion{ind.ip, ind.den, ind.denex, ind.denexcep, ind.numer, ind.numex} {
-		if c != nil && s.exprs[c.expr].native.vec == nil {
+		if c == nil {
+			continue
+		}
+		if n := s.exprs[c.expr].native; n.vec == nil || n.level != 0 {
 			return false
 		}
 	}

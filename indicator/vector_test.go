@@ -13,7 +13,10 @@ import (
 // over nativeSchema's fields (c, j and u are nullable) and a definition.
 func vecExpr(r *rand.Rand, depth int) string {
 	if depth == 0 || r.IntN(3) == 0 {
-		leaves := []string{"i >= 2", "i < 1", "7 > i", "s == \"a\"", "s != \"E11\"", "\"b\" == s", "b", "c", "has(rec.j)", "has(rec.u)", "j > 2", "j <= 0", "u == \"b\"", "flag2", "!b", `s in ["a", "b"]`, `u in valuesets.vs`}
+		leaves := []string{"i >= 2", "i < 1", "7 > i", "s == \"a\"", "s != \"E11\"", "\"b\" == s", "b", "c", "has(rec.j)", "has(rec.u)", "j > 2", "j <= 0", "u == \"b\"", "flag2", "!b", `s in ["a", "b"]`, `u in valuesets.vs`,
+			// exists and all over a whole event list, reduced from event vectors
+			`ev.exists(e, e.code == "a")`, `ev.all(e, e.n > p)`, `ev.exists(e, e.code in valuesets.vs && e.at >= from)`,
+			`ev.all(e, !(e.code == "E11") || e.n < 2)`, "coded"}
 		return leaves[r.IntN(len(leaves))]
 	}
 	switch r.IntN(3) {
@@ -36,7 +39,7 @@ func TestVector_BatchTallyAgreesWithRecords(t *testing.T) {
 	criteria := []string{"initial_population", "denominator", "denominator_exclusion", "numerator", "numerator_exclusion", "denominator_exception"}
 	for round := range 40 {
 		var y strings.Builder
-		y.WriteString(nativeSchema + "definitions:\n  flag2: i > 0 && b\nindicators:\n")
+		y.WriteString(nativeSchema + "definitions:\n  flag2: i > 0 && b\n  coded: ev.exists(e, e.code in valuesets.vc || e.at < from)\nindicators:\n")
 		for k := range 6 {
 			typ := []string{"count", "proportion"}[r.IntN(2)]
 			fmt.Fprintf(&y, "  - id: I%d\n    type: %s\n", k, typ)
