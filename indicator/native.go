@@ -33,19 +33,19 @@ import (
 // the events of one event-list field (KindEvents). Timestamps are Unix
 // nanoseconds in i.
 type native struct {
-	kind  Kind
-	b     func(*cursor) (bool, error)
-	i     func(*cursor) (int64, error)
-	d     func(*cursor) (float64, error)
-	s     func(*cursor) (string, error)
-	evs   func(*cursor) (evlist, error)
-	vec   vecFn // KindBool: the same value a batch at a time, when simple enough (vector.go)
+	kind Kind
+	b    func(*cursor) (bool, error)
+	i    func(*cursor) (int64, error)
+	d    func(*cursor) (float64, error)
+	s    func(*cursor) (string, error)
+	evs  func(*cursor) (evlist, error)
+	vec  vecFn // KindBool: the same value a batch at a time, when simple enough (vector.go)
 	// level is what vec's bits stand for: 0 the records of the batch,
 	// slot+1 the events that comprehension variable slot ranges over.
 	level int
 	// whole marks the record's whole event list of field (KindEvents).
 	whole bool
-	field int   // KindEvents: the top-level event-list field
+	field int // KindEvents: the top-level event-list field
 
 	// For fusing the commonest criteria (age >= 18, sex == "female",
 	// o.date >= period_start) into one closure: a plain field (place; a
