@@ -371,10 +371,11 @@ type worker struct {
 	curs    []*cursor
 	cur     *cursor // the cursor of the period being evaluated
 	tallies [][]*indicatorTally
-	spaces  []keySpace // per key space of the set: the stratum keys this worker has seen
-	ids     []int      // scratch: the current record's stratum ids, per stratifier
-	done    [][]bool   // per parameter set and indicator: the current batch is tallied already
-	err     error      // a panic recovered while evaluating
+	spaces  []keySpace         // per key space of the set: the stratum keys this worker has seen
+	ids     []int              // scratch: the current record's stratum ids, per stratifier
+	done    [][]bool           // per parameter set and indicator: the current batch is tallied already (but its strata)
+	outs    [][][]batchOutcome // per parameter set and indicator: the batch tally's outcomes, for the strata
+	err     error              // a panic recovered while evaluating
 	// consulted, when not nil, records the criteria the rules read (for
 	// Explain: criteria with the same text share one expression, so its
 	// memo cannot tell).
@@ -434,6 +435,7 @@ func newWorker(s *Set, paramSets [][]ref.Val, errs errorPolicy) *worker {
 		}
 		w.tallies = append(w.tallies, tallies)
 		w.done = append(w.done, make([]bool, len(s.indicators)))
+		w.outs = append(w.outs, make([][]batchOutcome, len(s.indicators)))
 	}
 	return w
 }
@@ -463,8 +465,8 @@ func (w *worker) batch(ctx context.Context, j job) {
 	for p, cur := range w.curs {
 		w.cur = cur
 		for k, ind := range w.set.indicators {
-			w.done[p][k] = ind.batched && w.tallyBatch(ind, w.tallies[p][k])
-			pending = pending || !w.done[p][k]
+			w.done[p][k] = ind.batched && w.tallyBatch(ind, w.tallies[p][k], &w.outs[p][k])
+			pending = pending || !w.done[p][k] || len(ind.stratifiers) > 0
 		}
 	}
 	for i := 0; pending && i < j.batch.n; i++ {
@@ -475,8 +477,11 @@ func (w *worker) batch(ctx context.Context, j job) {
 		for p, cur := range w.curs {
 			w.cur = cur
 			for k, ind := range w.set.indicators {
-				if !w.done[p][k] {
+				switch {
+				case !w.done[p][k]:
 					w.record(ind, w.tallies[p][k], j.first+int64(i))
+				case len(ind.stratifiers) > 0:
+					w.recordStrata(ind, w.tallies[p][k], w.outs[p][k][i], j.first+int64(i))
 				}
 			}
 		}
@@ -868,6 +873,16 @@ func (t *tally) add(o *outcome, typ Type) {
 		t.bands[o.band].num.add(o.numValue)
 	}
 	t.bands[o.band].den.add(o.denValue)
+}
+
+// remove takes back what add added for o, for a proportion or a count.
+func (t *tally) remove(o *outcome) {
+	for f := o.flags; f != 0; f &= f - 1 {
+		t.pops[bits.TrailingZeros8(f)]--
+	}
+	if o.included {
+		t.included--
+	}
 }
 
 func (t *tally) merge(o *tally) {

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"math/bits"
+	"slices"
 
 	"cel.dev/cel-go/common/operators"
 )
@@ -322,9 +323,11 @@ func anyBits(s []uint64) bool {
 }
 
 // batchable reports whether ind can be tallied a batch at a time: a count
-// or a proportion without stratifiers whose criteria are all vectorised.
+// or a proportion whose criteria are all vectorised. Its strata, if it has
+// any, are still tallied record by record (recordStrata), from the
+// outcomes the batch tally keeps.
 func (s *Set) batchable(ind *compiledIndicator) bool {
-	if ind.spec.Type != Count && ind.spec.Type != Proportion || len(ind.stratifiers) > 0 {
+	if ind.spec.Type != Count && ind.spec.Type != Proportion {
 		return false
 	}
 	for _, c := range []*criterion{ind.ip, ind.den, ind.denex, ind.denexcep, ind.numer, ind.numex} {
@@ -351,12 +354,20 @@ func (l lane) word(w int) uint64 {
 	return l.v.val[w]
 }
 
+// batchOutcome is one record's populations in a batch tally, kept for its
+// strata.
+type batchOutcome struct {
+	flags    uint8
+	included bool
+}
+
 // tallyBatch tallies a batchable indicator over the current batch from its
 // criteria's vectors, with the population rules of evaluate and proportion
 // applied to 64 records at a time. It tallies nothing and returns false
 // when a criterion fails on any record of the batch: the per-record path
-// then reports the errors.
-func (w *worker) tallyBatch(ind *compiledIndicator, t *indicatorTally) bool {
+// then reports the errors. For a stratified indicator it fills outs with
+// each record's outcome, for recordStrata.
+func (w *worker) tallyBatch(ind *compiledIndicator, t *indicatorTally, outs *[]batchOutcome) bool {
 	lanes := [6]lane{}
 	for k, c := range []*criterion{ind.ip, ind.den, ind.denex, ind.denexcep, ind.numer, ind.numex} {
 		if k < 2 {
@@ -372,6 +383,11 @@ func (w *worker) tallyBatch(ind *compiledIndicator, t *indicatorTally) bool {
 	ip, den, denex, denexcep, numer, numex := lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5]
 	n := w.row.batch.n
 	all := &t.all
+	stratified := len(ind.stratifiers) > 0
+	if stratified {
+		*outs = slices.Grow((*outs)[:0], n)[:n]
+		clear(*outs)
+	}
 	for wd := range words(n) {
 		mask := ^uint64(0)
 		if r := n - wd*64; r < 64 {
@@ -386,14 +402,53 @@ func (w *worker) tallyBatch(ind *compiledIndicator, t *indicatorTally) bool {
 		all.pops[2] += int64(bits.OnesCount64(inDenex))
 		if ind.spec.Type == Count {
 			all.included += int64(bits.OnesCount64(rest))
+			if stratified {
+				keep(*outs, wd, [6]uint64{inIP, inDen, inDenex}, rest)
+			}
 			continue
 		}
 		inNum := rest & numer.word(wd)
 		exception := rest &^ inNum & denexcep.word(wd)
+		inNumex := inNum & numex.word(wd)
 		all.pops[3] += int64(bits.OnesCount64(exception))
 		all.pops[4] += int64(bits.OnesCount64(inNum))
-		all.pops[5] += int64(bits.OnesCount64(inNum & numex.word(wd)))
+		all.pops[5] += int64(bits.OnesCount64(inNumex))
 		all.included += int64(bits.OnesCount64(rest &^ exception))
+		if stratified {
+			keep(*outs, wd, [6]uint64{inIP, inDen, inDenex, exception, inNum, inNumex}, rest&^exception)
+		}
 	}
 	return true
+}
+
+// keep writes the outcomes of the 64 records of word wd from the words of
+// their populations (in the order of outcome.flags) and of inclusion.
+func keep(outs []batchOutcome, wd int, pops [6]uint64, included uint64) {
+	for ip := pops[0]; ip != 0; ip &= ip - 1 {
+		b := bits.TrailingZeros64(ip)
+		o := &outs[wd*64+b]
+		for k, p := range pops {
+			o.flags |= uint8(p>>b&1) << k
+		}
+		o.included = included>>b&1 != 0
+	}
+}
+
+// recordStrata tallies the strata of the current record for a stratified
+// indicator whose batch tally kept its outcome o. A record whose stratum
+// fails is errored instead, and taken out of the batch tally.
+func (w *worker) recordStrata(ind *compiledIndicator, t *indicatorTally, o batchOutcome, index int64) {
+	if o.flags&inIP == 0 {
+		return
+	}
+	w.ids = w.ids[:0]
+	out := outcome{flags: o.flags, included: o.included}
+	if field, err := w.strata(ind); err != nil {
+		t.all.remove(&out)
+		t.fail(index, field, err)
+		return
+	}
+	for i, id := range w.ids {
+		t.stratum(i, id).add(&out, t.typ)
+	}
 }

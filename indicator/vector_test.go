@@ -35,7 +35,7 @@ func vecExpr(r *rand.Rand, depth int) string {
 // reports must be identical, errors included.
 func TestVector_BatchTallyAgreesWithRecords(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	batched, withErrors := 0, 0
+	batched, withErrors, stratified := 0, 0, 0
 	criteria := []string{"initial_population", "denominator", "denominator_exclusion", "numerator", "numerator_exclusion", "denominator_exception"}
 	for round := range 40 {
 		var y strings.Builder
@@ -50,6 +50,9 @@ func TestVector_BatchTallyAgreesWithRecords(t *testing.T) {
 					continue
 				}
 				fmt.Fprintf(&y, "    %s: %q\n", c, vecExpr(r, 3))
+			}
+			if r.IntN(2) == 0 { // strata, tallied record by record; j and u can be null: a failing stratum
+				fmt.Fprintf(&y, "    stratifiers: [%s]\n", []string{"s", "s, b", "j", "u, i", "flag2"}[r.IntN(5)])
 			}
 		}
 		fast, err := Load("vector.yaml", []byte(y.String()))
@@ -84,10 +87,13 @@ func TestVector_BatchTallyAgreesWithRecords(t *testing.T) {
 				if got.Indicators[k].Accounting.Errored > 0 {
 					withErrors++
 				}
+				if len(ind.stratifiers) > 0 {
+					stratified++
+				}
 			}
 		}
 	}
-	if batched == 0 || withErrors == 0 || withErrors == batched {
-		t.Fatalf("%d batched indicators, %d of them with errors: both paths must be exercised", batched, withErrors)
+	if batched == 0 || withErrors == 0 || withErrors == batched || stratified == 0 {
+		t.Fatalf("%d batched indicators, %d of them with errors, %d stratified: every path must be exercised", batched, withErrors, stratified)
 	}
 }
