@@ -62,23 +62,24 @@ func WithInterpreterOnly() CompileOption {
 // concurrent use. Evaluate runs all of its indicators over a source in one
 // pass.
 type Set struct {
-	spec       *SetSpec
-	schema     *Schema
-	names      map[string]binding
-	record     *objectType
-	events     []*objectType // per top-level field; nil unless an event list
-	elemTypes  []*types.Type // per top-level field: the element type of a list
-	valueSets  *object
-	params     []ParameterSpec
-	defaults   []ref.Val
-	exprs      []compiledExpr // every definition and criterion, each once
-	defExpr    []int          // definition index → its entry in exprs
-	slots      int            // variables of native comprehensions: a cursor holds one event index per slot
-	buffers    int            // native filters: a cursor holds one index buffer per filter
-	temps      int            // vectorised && and ||: a cursor holds one scratch bitvec per node
-	keySpaces  [][]*criterion // the distinct stratifiers, by their components
-	indicators []*compiledIndicator
-	env        *cel.Env // the environment every expression was checked in, definitions declared
+	spec         *SetSpec
+	schema       *Schema
+	names        map[string]binding
+	record       *objectType
+	events       []*objectType // per top-level field; nil unless an event list
+	elemTypes    []*types.Type // per top-level field: the element type of a list
+	valueSets    *object
+	params       []ParameterSpec
+	defaults     []ref.Val
+	exprs        []compiledExpr // every definition and criterion, each once
+	defExpr      []int          // definition index → its entry in exprs
+	slots        int            // variables of native comprehensions: a cursor holds one event index per slot
+	buffers      int            // native filters: a cursor holds one index buffer per filter
+	temps        int            // vectorised && and ||: a cursor holds one scratch bitvec per node
+	eventVectors int            // filters computed as event vectors: a cursor holds one per filter
+	keySpaces    [][]*criterion // the distinct stratifiers, by their components
+	indicators   []*compiledIndicator
+	env          *cel.Env // the environment every expression was checked in, definitions declared
 }
 
 // bindingKind says where a CEL variable's value comes from.

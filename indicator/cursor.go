@@ -99,6 +99,7 @@ type cursor struct {
 	memo   []memoised // per expression of the set
 	vecs   []vecMemo  // per expression of the set: its vector, for vectorised ones
 	temps  []bitvec   // scratch of vectorised && and ||
+	evecs  []vecMemo  // per filter computed as an event vector: its vector for the batch
 	counts []int64    // per expression: evaluations, when WithStats asks
 	slots  []int      // the current event index of each native comprehension variable
 	bufs   [][]int    // the events kept by each native filter
@@ -119,7 +120,7 @@ type memoised struct {
 }
 
 func newCursor(s *Set, r *row, params []ref.Val) *cursor {
-	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), vecs: make([]vecMemo, len(s.exprs)), temps: make([]bitvec, s.temps), slots: make([]int, s.slots), bufs: make([][]int, s.buffers)}
+	return &cursor{set: s, row: r, params: params, memo: make([]memoised, len(s.exprs)), vecs: make([]vecMemo, len(s.exprs)), temps: make([]bitvec, s.temps), evecs: make([]vecMemo, s.eventVectors), slots: make([]int, s.slots), bufs: make([][]int, s.buffers)}
 }
 
 // ResolveName implements interpreter.Activation.

@@ -513,7 +513,12 @@ func (nc nativeCompiler) quantifier(e ast.Expr) (native, bool) {
 		}
 		buf := nc.c.set.buffers
 		nc.c.set.buffers++
-		return filtered(rng, v, pred, buf), true
+		n := filtered(rng, v, pred, buf)
+		if rng.whole && pred.vec != nil && pred.level == v.slot+1 {
+			n.evs = filteredByVector(n.evs, rng.field, pred.vec, buf, nc.c.set.eventVectors)
+			nc.c.set.eventVectors++
+		}
+		return n, true
 	}
 	return native{}, false
 }

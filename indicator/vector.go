@@ -295,6 +295,34 @@ func quantifiedVec(field int, pred vecFn, decisive bool, tmp int) vecFn {
 	}
 }
 
+// filteredByVector is filter over the whole event list of field, its
+// predicate computed once per batch as a vector over the events of the
+// batch (event vector k of the cursor): a record's result is the set bits
+// of its events. A record with a failing event takes the closures
+// (byRecord), which give CEL's error.
+func filteredByVector(byRecord func(*cursor) (evlist, error), field int, pred vecFn, buf, k int) func(*cursor) (evlist, error) {
+	return func(c *cursor) (evlist, error) {
+		col := c.row.batch.cols[field]
+		m := &c.evecs[k]
+		if m.bgen != c.row.bgen {
+			pred(c, col.events, &m.bitvec)
+			m.bgen = c.row.bgen
+		}
+		start, end := col.span(c.row.i)
+		if anyInRange(m.err, start, end) {
+			return byRecord(c)
+		}
+		out := c.bufs[buf][:0]
+		for e := start; e < end; e++ {
+			if m.val[e>>6]&(1<<(e&63)) != 0 {
+				out = append(out, e)
+			}
+		}
+		c.bufs[buf] = out
+		return evlist{idx: out, subset: true}, nil
+	}
+}
+
 // anyInRange reports whether a bit in [start, end) of s is set.
 func anyInRange(s []uint64, start, end int) bool {
 	for k := start; k < end; {
